@@ -1,0 +1,281 @@
+"""Who may see and do what: the one place that decides.
+
+Entity-wide roles come from ``Membership`` and are checked with a join in the
+query; per-object grants (a responsibility, a project membership, a milestone
+assignment, an item shared with one person) are django-guardian object
+permissions. Views never fetch a component themselves: they ask here, and an
+invisible component is answered as if it did not exist.
+"""
+
+from enum import StrEnum
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import BigIntegerField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
+from django.http import Http404
+from guardian.models import UserObjectPermission
+
+from objectives.models import (
+    Confidentiality,
+    Indicator,
+    Lens,
+    LensEntry,
+    Measurement,
+    Membership,
+    Milestone,
+    Objective,
+    Organisation,
+    Process,
+    Programme,
+    Project,
+    Target,
+)
+
+COMPONENT_MODELS = (Objective, Project, Process, Programme, Indicator)
+Role = Membership.Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    # Report status, update a milestone, enter a measurement, edit the
+    # description: the contributor's work.
+    EDIT = "edit"
+    # Relink, reassign responsibility or organisations, change any field.
+    LINK = "link"
+    # Archive (components are never removed from the history).
+    DELETE = "delete"
+
+
+def is_global_admin(user):
+    return bool(user.is_authenticated and user.is_active and user.is_global_admin)
+
+
+def roles_by_organisation(user):
+    """The active role of ``user`` in each organisation, cached on the user."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    if not hasattr(user, "_traject_roles"):
+        user._traject_roles = dict(
+            Membership.objects.active()
+            .filter(person__user=user)
+            .values_list("organisation_id", "role")
+        )
+    return user._traject_roles
+
+
+def forget_roles(user):
+    """Drop the cached roles after the user's memberships changed."""
+    user.__dict__.pop("_traject_roles", None)
+
+
+def _active_memberships(user, roles=None):
+    memberships = Membership.objects.active().filter(person__user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("organisation_id")
+
+
+def _grants(user, model, codenames):
+    """Ids of the ``model`` rows on which ``user`` holds one of ``codenames``."""
+    return (
+        UserObjectPermission.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(model),
+            permission__codename__in=codenames,
+        )
+        .annotate(granted_id=Cast("object_pk", BigIntegerField()))
+        .values("granted_id")
+    )
+
+
+def _viewing_codenames(model):
+    name = model._meta.model_name
+    return [f"view_{name}", f"change_{name}"]
+
+
+def _in_organisations(model, organisation_ids):
+    through = model.organisations.through
+    owner_column = f"{model._meta.model_name}_id"
+    return Exists(
+        through.objects.filter(
+            **{owner_column: OuterRef("pk")}, organisation_id__in=organisation_ids
+        )
+    )
+
+
+def _visible_components(user, model):
+    confidential = Q(confidentiality=Confidentiality.CONFIDENTIAL)
+    visible = (
+        (_in_organisations(model, _active_memberships(user)) & ~confidential)
+        | _in_organisations(model, _active_memberships(user, [Role.ADMINISTRATOR]))
+        | Q(pk__in=_grants(user, model, _viewing_codenames(model)))
+    )
+    if model is Programme:
+        visible |= Q(is_government_wide=True) & ~confidential
+    if model is Objective:
+        coordinated = LensEntry.objects.filter(
+            objective=OuterRef("pk"), lens__coordinators__user=user
+        )
+        visible |= Exists(coordinated) & ~confidential
+    return model.objects.filter(visible)
+
+
+def visible(user, model):
+    """Every ``model`` row that ``user`` may see, as one query."""
+    if not user.is_authenticated or not user.is_active:
+        return model.objects.none()
+    if is_global_admin(user):
+        return model.objects.all()
+    if model in COMPONENT_MODELS:
+        return _visible_components(user, model)
+    if model is Milestone:
+        return Milestone.objects.filter(
+            Q(project__in=_visible_components(user, Project).values("pk"))
+            | Q(pk__in=_grants(user, Milestone, _viewing_codenames(Milestone)))
+        )
+    if model in (Measurement, Target):
+        return model.objects.filter(
+            indicator__in=_visible_components(user, Indicator).values("pk")
+        )
+    if model is Lens:
+        return Lens.objects.filter(
+            Q(organisation__isnull=True)
+            | Q(organisation__in=_active_memberships(user))
+            | Q(coordinators__user=user)
+        ).distinct()
+    if model is Organisation:
+        return Organisation.objects.all()
+    raise TypeError(f"The access layer does not know {model.__name__}.")
+
+
+def _held_codenames(user, obj):
+    return set(
+        UserObjectPermission.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_pk=str(obj.pk),
+        ).values_list("permission__codename", flat=True)
+    )
+
+
+def _organisation_ids(component):
+    return {organisation.pk for organisation in component.organisations.all()}
+
+
+def _coordinates_lens_of(user, objective):
+    return LensEntry.objects.filter(
+        objective=objective, lens__coordinators__user=user
+    ).exists()
+
+
+def _can_on_component(user, action, component):
+    roles = roles_by_organisation(user)
+    held = {roles[pk] for pk in _organisation_ids(component) if pk in roles}
+    model_name = component._meta.model_name
+    codenames = _held_codenames(user, component)
+    is_named = f"change_{model_name}" in codenames
+    is_shared = is_named or f"view_{model_name}" in codenames
+    is_admin = Role.ADMINISTRATOR in held
+    if isinstance(component, Programme) and component.is_government_wide:
+        # Only global administrators manage government-wide programmes.
+        is_admin = False
+        held = held or {Role.READER}
+    open_to_members = component.confidentiality != Confidentiality.CONFIDENTIAL
+
+    if action == Action.VIEW:
+        if is_admin or is_shared or (held and open_to_members):
+            return True
+        return (
+            isinstance(component, Objective)
+            and open_to_members
+            and _coordinates_lens_of(user, component)
+        )
+    if action == Action.EDIT:
+        return is_admin or is_named or (Role.CONTRIBUTOR in held and open_to_members)
+    return is_admin
+
+
+def _can_on_milestone(user, action, milestone):
+    if action in (Action.VIEW, Action.EDIT):
+        codenames = _held_codenames(user, milestone)
+        if "change_milestone" in codenames:
+            return True
+        if action == Action.VIEW and "view_milestone" in codenames:
+            return True
+    return _can_on_component(user, action, milestone.project)
+
+
+def _can_on_lens(user, action, lens):
+    if action == Action.VIEW:
+        if lens.is_government_wide or lens.organisation_id in roles_by_organisation(
+            user
+        ):
+            return True
+        return lens.coordinators.filter(user=user).exists()
+    if lens.is_government_wide:
+        return False
+    return roles_by_organisation(user).get(lens.organisation_id) == Role.ADMINISTRATOR
+
+
+def can(user, action, obj):
+    """Whether ``user`` may do ``action`` on ``obj``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global_admin(user):
+        return True
+    if isinstance(obj, COMPONENT_MODELS):
+        return _can_on_component(user, action, obj)
+    if isinstance(obj, Milestone):
+        return _can_on_milestone(user, action, obj)
+    if isinstance(obj, (Measurement, Target)):
+        return _can_on_component(user, action, obj.indicator)
+    if isinstance(obj, Lens):
+        return _can_on_lens(user, action, obj)
+    raise TypeError(f"The access layer does not know {type(obj).__name__}.")
+
+
+def can_create(user, model, organisation=None):
+    """Whether ``user`` may create a ``model`` in ``organisation``.
+
+    ``organisation`` None asks for a government-wide lens or programme.
+    """
+    if is_global_admin(user):
+        return True
+    if organisation is None:
+        return False
+    role = roles_by_organisation(user).get(organisation.pk)
+    return role == Role.ADMINISTRATOR
+
+
+def can_manage_memberships(user, organisation):
+    return can_create(user, Membership, organisation)
+
+
+def get_for_user(user, model, public_id, action=Action.VIEW):
+    """The ``model`` with ``public_id`` for ``user`` to do ``action`` on.
+
+    An invisible row is answered like a missing one (404); a visible row the
+    user may not act on raises 403.
+    """
+    obj = visible(user, model).filter(public_id=public_id).first()
+    if obj is None:
+        raise Http404(f"No {model._meta.verbose_name} matches the given query.")
+    if action != Action.VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def organisations_of(user):
+    """The organisations in which ``user`` holds an active role."""
+    if is_global_admin(user):
+        return Organisation.objects.filter(memberships__person__user=user).distinct()
+    return Organisation.objects.filter(pk__in=roles_by_organisation(user).keys())
+
+
+def get_organisation(user, ovo_number):
+    """Organisations come from the public registry: every user may see them."""
+    organisation = Organisation.objects.filter(ovo_number=ovo_number).first()
+    if organisation is None or not user.is_authenticated:
+        raise Http404("No organisation matches the given query.")
+    return organisation

@@ -1,0 +1,474 @@
+"""Every write to the domain, each with its row of change history.
+
+Actions do not check permissions: views and tasks ask ``access`` first. Each
+action runs in one transaction, saves only the fields that changed, writes its
+``Change`` rows in that same transaction and schedules side effects after the
+commit.
+"""
+
+import datetime
+import decimal
+import logging
+import uuid
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from guardian.models import UserObjectPermission
+
+from objectives.access import COMPONENT_MODELS, forget_roles
+from objectives.models import (
+    Change,
+    Measurement,
+    Membership,
+    Milestone,
+    Objective,
+    Programme,
+    Project,
+    StatusReport,
+)
+
+logger = logging.getLogger(__name__)
+
+# Links between components: (owning model, field) pairs that actions manage.
+LINKS = {
+    (Objective, "projects"),
+    (Objective, "processes"),
+    (Objective, "indicators"),
+    (Objective, "contributes_to"),
+    (Programme, "projects"),
+}
+
+
+def describe(value):
+    """A value as it is kept in the change history: JSON, and readable."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return sorted(describe(item) for item in value)
+    return str(value)
+
+
+def _change_row(obj, kind, changes, actor):
+    return Change(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        kind=kind,
+        changes=changes,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def record_change(obj, kind, changes, *, acting_user):
+    return _change_row(obj, kind, changes, acting_user).save()
+
+
+def _field_changes(obj, values):
+    """Apply ``values`` to ``obj`` and return {field: [old, new]} of real changes."""
+    changes = {}
+    for name, new in values.items():
+        field = obj._meta.get_field(name)
+        old = getattr(obj, name)
+        if field.is_relation:
+            if getattr(old, "pk", None) == getattr(new, "pk", None):
+                continue
+        elif old == new:
+            continue
+        setattr(obj, name, new)
+        changes[name] = [describe(old), describe(new)]
+    return changes
+
+
+# Per-object grants --------------------------------------------------------
+
+
+def named_people(obj):
+    """The people whose naming on ``obj`` lets them update it."""
+    people = []
+    if isinstance(obj, Milestone):
+        people.append(obj.assignee)
+    else:
+        people.append(obj.responsible)
+    if isinstance(obj, Project):
+        people.extend(obj.members.all())
+    return {person for person in people if person is not None}
+
+
+def _permission(obj, verb):
+    content_type = ContentType.objects.get_for_model(obj)
+    return Permission.objects.get(
+        content_type=content_type, codename=f"{verb}_{content_type.model}"
+    )
+
+
+def sync_grants(obj):
+    """Make the change grants on ``obj`` match the people named on it."""
+    permission = _permission(obj, "change")
+    wanted = {person.user_id for person in named_people(obj) if person.user_id}
+    existing = UserObjectPermission.objects.filter(
+        permission=permission, object_pk=str(obj.pk)
+    )
+    held = set(existing.values_list("user_id", flat=True))
+    existing.filter(user_id__in=held - wanted).delete()
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(
+                user_id=user_id,
+                permission=permission,
+                content_type=permission.content_type,
+                object_pk=str(obj.pk),
+            )
+            for user_id in wanted - held
+        ]
+    )
+
+
+def grant_rows(user_ids_by_object, model, verb="change"):
+    """Unsaved grant rows for bulk writers: {object pk: user ids}."""
+    content_type = ContentType.objects.get_for_model(model)
+    permission = Permission.objects.get(
+        content_type=content_type, codename=f"{verb}_{content_type.model}"
+    )
+    return [
+        UserObjectPermission(
+            user_id=user_id,
+            permission=permission,
+            content_type=content_type,
+            object_pk=str(object_pk),
+        )
+        for object_pk, user_ids in user_ids_by_object.items()
+        for user_id in user_ids
+    ]
+
+
+# Components -----------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_component(model, *, organisations, acting_user, **fields):
+    """Create a component in its lead organisation and ``organisations``."""
+    component = model(**fields)
+    component.save()
+    component.organisations.set({component.lead_organisation, *organisations})
+    sync_grants(component)
+
+    changes = {name: [None, describe(value)] for name, value in fields.items()}
+    changes["organisations"] = [
+        None,
+        describe(list(component.organisations.all())),
+    ]
+    record_change(component, Change.Kind.CREATED, changes, acting_user=acting_user)
+    logger.info("Created %s %s", model._meta.model_name, component.public_id)
+    return component
+
+
+@transaction.atomic
+def do_update_component(component, *, acting_user, **values):
+    """Change fields of a component; returns {field: [old, new]}."""
+    changes = _field_changes(component, values)
+    if not changes:
+        return changes
+    component.save(update_fields=[*changes, "updated_at"])
+    record_change(component, Change.Kind.UPDATED, changes, acting_user=acting_user)
+    if {"responsible", "assignee"} & changes.keys():
+        sync_grants(component)
+    return changes
+
+
+@transaction.atomic
+def do_set_organisations(component, organisations, *, acting_user):
+    """Attach ``component`` to exactly ``organisations`` (the lead stays)."""
+    old = set(component.organisations.all())
+    new = {component.lead_organisation, *organisations}
+    if old == new:
+        return False
+    component.organisations.set(new)
+    component.save(update_fields=["updated_at"])
+    record_change(
+        component,
+        Change.Kind.UPDATED,
+        {"organisations": [describe(old), describe(new)]},
+        acting_user=acting_user,
+    )
+    return True
+
+
+@transaction.atomic
+def do_archive_component(component, *, acting_user, archived=True):
+    if component.is_archived == archived:
+        return False
+    component.is_archived = archived
+    component.save(update_fields=["is_archived", "updated_at"])
+    kind = Change.Kind.ARCHIVED if archived else Change.Kind.RESTORED
+    record_change(
+        component,
+        kind,
+        {"is_archived": [not archived, archived]},
+        acting_user=acting_user,
+    )
+    return True
+
+
+def _check_link(source, field_name):
+    if (type(source), field_name) not in LINKS:
+        raise ValueError(f"{type(source).__name__}.{field_name} is not a link.")
+
+
+@transaction.atomic
+def do_link(source, field_name, target, *, acting_user):
+    """Link ``target`` to ``source`` through ``field_name``; once only."""
+    _check_link(source, field_name)
+    relation = getattr(source, field_name)
+    if relation.filter(pk=target.pk).exists():
+        return False
+    if source == target:
+        raise ValueError("A component cannot be linked to itself.")
+    relation.add(target)
+    record_change(
+        source,
+        Change.Kind.LINKED,
+        {field_name: [None, describe(target)]},
+        acting_user=acting_user,
+    )
+    record_change(
+        target,
+        Change.Kind.LINKED,
+        {type(source)._meta.model_name: [None, describe(source)]},
+        acting_user=acting_user,
+    )
+    return True
+
+
+@transaction.atomic
+def do_unlink(source, field_name, target, *, acting_user):
+    _check_link(source, field_name)
+    relation = getattr(source, field_name)
+    if not relation.filter(pk=target.pk).exists():
+        return False
+    relation.remove(target)
+    record_change(
+        source,
+        Change.Kind.UNLINKED,
+        {field_name: [describe(target), None]},
+        acting_user=acting_user,
+    )
+    record_change(
+        target,
+        Change.Kind.UNLINKED,
+        {type(source)._meta.model_name: [describe(source), None]},
+        acting_user=acting_user,
+    )
+    return True
+
+
+@transaction.atomic
+def do_set_project_members(project, people, *, acting_user):
+    old = set(project.members.all())
+    new = set(people)
+    if old == new:
+        return False
+    project.members.set(new)
+    project.save(update_fields=["updated_at"])
+    record_change(
+        project,
+        Change.Kind.UPDATED,
+        {"members": [describe(old), describe(new)]},
+        acting_user=acting_user,
+    )
+    sync_grants(project)
+    return True
+
+
+@transaction.atomic
+def do_share(obj, person, *, acting_user):
+    """Let one person see ``obj`` even outside its organisations."""
+    if person.user_id is None:
+        raise ValueError(f"{person} has no account to share with.")
+    permission = _permission(obj, "view")
+    _, created = UserObjectPermission.objects.get_or_create(
+        user_id=person.user_id,
+        permission=permission,
+        content_type=permission.content_type,
+        object_pk=str(obj.pk),
+    )
+    if created:
+        record_change(
+            obj,
+            Change.Kind.UPDATED,
+            {"shared_with": [None, describe(person)]},
+            acting_user=acting_user,
+        )
+    return created
+
+
+# Status, milestones and measurements --------------------------------------
+
+
+@transaction.atomic
+def do_report_status(subject, *, period, colour, explanation, acting_user):
+    """Add a status report for ``subject`` in ``period``.
+
+    An earlier report of the same period stays in the history; the newest is
+    the one that counts.
+    """
+    explanation = explanation.strip()
+    if not explanation:
+        raise ValueError("A status report needs an explanation.")
+    report = StatusReport.objects.create(
+        **{subject._meta.model_name: subject},
+        period_start=period.start,
+        period_end=period.end,
+        colour=colour,
+        explanation=explanation,
+        author=acting_user if acting_user and acting_user.is_authenticated else None,
+    )
+    return report
+
+
+@transaction.atomic
+def do_create_milestone(project, *, acting_user, **fields):
+    milestone = Milestone.objects.create(project=project, **fields)
+    sync_grants(milestone)
+    record_change(
+        milestone,
+        Change.Kind.CREATED,
+        {name: [None, describe(value)] for name, value in fields.items()},
+        acting_user=acting_user,
+    )
+    return milestone
+
+
+@transaction.atomic
+def do_update_milestone(
+    milestone, *, period, colour, explanation, completed_on, acting_user
+):
+    """A contributor's update of a milestone: colour, completion and why."""
+    do_update_component(milestone, acting_user=acting_user, completed_on=completed_on)
+    return do_report_status(
+        milestone,
+        period=period,
+        colour=colour,
+        explanation=explanation,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def do_record_measurement(indicator, *, period, value, note, acting_user):
+    """Enter the value of ``indicator`` for ``period``, replacing an earlier one."""
+    measurement = Measurement.objects.filter(
+        indicator=indicator, period_start=period.start, period_end=period.end
+    ).first()
+    if measurement is None:
+        measurement = Measurement.objects.create(
+            indicator=indicator,
+            period_start=period.start,
+            period_end=period.end,
+            value=value,
+            note=note,
+            entered_by=acting_user,
+        )
+        changes = {"value": [None, describe(value)], "period": [None, period.label]}
+        record_change(
+            measurement, Change.Kind.CREATED, changes, acting_user=acting_user
+        )
+        return measurement
+    changes = _field_changes(measurement, {"value": value, "note": note})
+    if changes:
+        measurement.entered_by = acting_user
+        measurement.save(update_fields=[*changes, "entered_by", "updated_at"])
+        record_change(
+            measurement, Change.Kind.UPDATED, changes, acting_user=acting_user
+        )
+    return measurement
+
+
+# People and memberships ---------------------------------------------------
+
+
+@transaction.atomic
+def do_grant_membership(
+    person, organisation, role, *, acting_user, source=Membership.Source.MANUAL
+):
+    """Give ``person`` ``role`` in ``organisation``, replacing an earlier role."""
+    membership = Membership.objects.filter(
+        person=person, organisation=organisation
+    ).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            person=person, organisation=organisation, role=role, source=source
+        )
+        record_change(
+            membership,
+            Change.Kind.CREATED,
+            {"role": [None, role]},
+            acting_user=acting_user,
+        )
+    else:
+        changes = _field_changes(membership, {"role": role, "end_date": None})
+        if changes:
+            membership.save(update_fields=[*changes, "updated_at"])
+            record_change(
+                membership, Change.Kind.UPDATED, changes, acting_user=acting_user
+            )
+    if person.user is not None:
+        forget_roles(person.user)
+    return membership
+
+
+@transaction.atomic
+def do_end_membership(membership, *, end_date, acting_user):
+    changes = _field_changes(membership, {"end_date": end_date})
+    if changes:
+        membership.save(update_fields=["end_date", "updated_at"])
+        record_change(membership, Change.Kind.UPDATED, changes, acting_user=acting_user)
+    return bool(changes)
+
+
+@transaction.atomic
+def do_link_account(person, user, *, acting_user):
+    """Connect ``person`` to the account ``user`` and give it the person's grants."""
+    changes = _field_changes(person, {"user": user})
+    if not changes:
+        return False
+    person.save(update_fields=["user", "updated_at"])
+    record_change(person, Change.Kind.UPDATED, changes, acting_user=acting_user)
+    for model in COMPONENT_MODELS:
+        for component in model.objects.filter(responsible=person):
+            sync_grants(component)
+    for project in Project.objects.filter(members=person):
+        sync_grants(project)
+    for milestone in Milestone.objects.filter(assignee=person):
+        sync_grants(milestone)
+    return True
+
+
+# Bulk writes ----------------------------------------------------------------
+
+
+def bulk_create_with_history(model, objects, *, acting_user, batch_size=2000):
+    """Insert many new rows of ``model`` with one ``created`` change each.
+
+    For importers and the demo generator: the caller wraps it in a
+    transaction together with whatever else belongs to the same unit of work.
+    Both supported databases return the new ids from a bulk insert.
+    """
+    created = model.objects.bulk_create(objects, batch_size=batch_size)
+    shown = [name for name in ("code", "title") if hasattr(model, name)]
+    rows = [
+        _change_row(
+            obj,
+            Change.Kind.CREATED,
+            {name: [None, describe(getattr(obj, name))] for name in shown},
+            acting_user,
+        )
+        for obj in created
+    ]
+    Change.objects.bulk_create(rows, batch_size=batch_size)
+    return created

@@ -1,0 +1,260 @@
+"""The Django admin, for global administrators.
+
+Saves made here go through the history of the actions layer, so a change in
+the admin is as traceable as one made in the application.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from objectives import actions
+from objectives.access import is_global_admin
+from objectives.models import (
+    BudgetAmount,
+    BudgetArticle,
+    Change,
+    Indicator,
+    Legislature,
+    Lens,
+    LensEntry,
+    Measurement,
+    Membership,
+    Milestone,
+    Objective,
+    Organisation,
+    Person,
+    Process,
+    Programme,
+    Project,
+    StatusReport,
+    StructureElement,
+    Target,
+    User,
+)
+
+
+class GlobalAdministratorSite(admin.AdminSite):
+    site_header = "Traject"
+    site_title = "Traject"
+
+    def has_permission(self, request):
+        return is_global_admin(request.user)
+
+
+site = GlobalAdministratorSite(name="admin")
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """Writes a row of change history for every save and deletion."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            values = {
+                name: [
+                    actions.describe(form.initial.get(name)),
+                    actions.describe(form.cleaned_data.get(name)),
+                ]
+                for name in form.changed_data
+            }
+            kind = Change.Kind.UPDATED
+        else:
+            values = {
+                name: [None, actions.describe(form.cleaned_data.get(name))]
+                for name in form.changed_data
+            }
+            kind = Change.Kind.CREATED
+        actions.record_change(obj, kind, values, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        actions.record_change(
+            obj,
+            Change.Kind.DELETED,
+            {"name": [str(obj), None]},
+            acting_user=request.user,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ComponentAdmin(HistoryAdmin):
+    list_display = [
+        "code",
+        "title",
+        "lead_organisation",
+        "confidentiality",
+        "is_archived",
+    ]
+    list_filter = ["confidentiality", "is_archived", "reporting_frequency"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["lead_organisation", "organisations", "responsible"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+
+
+@admin.register(User, site=site)
+class TrajectUserAdmin(UserAdmin):
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        ("Traject", {"fields": ["is_global_admin"]}),
+    ]
+    list_display = ["username", "email", "is_global_admin", "is_active"]
+    list_filter = ["is_global_admin", "is_active"]
+
+
+@admin.register(Organisation, site=site)
+class OrganisationAdmin(HistoryAdmin):
+    list_display = ["ovo_number", "name", "short_name", "kind", "valid_until"]
+    list_filter = ["kind"]
+    search_fields = ["ovo_number", "name", "short_name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Person, site=site)
+class PersonAdmin(HistoryAdmin):
+    list_display = ["personnel_number", "last_name", "first_name", "email", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["personnel_number", "last_name", "first_name", "email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Membership, site=site)
+class MembershipAdmin(HistoryAdmin):
+    list_display = ["person", "organisation", "role", "source", "end_date"]
+    list_filter = ["role", "source"]
+    search_fields = ["person__last_name", "organisation__name"]
+    autocomplete_fields = ["person", "organisation"]
+
+
+@admin.register(Legislature, site=site)
+class LegislatureAdmin(HistoryAdmin):
+    list_display = ["name", "start_date", "end_date"]
+
+
+@admin.register(Objective, site=site)
+class ObjectiveAdmin(ComponentAdmin):
+    list_display = [*ComponentAdmin.list_display, "level", "legislature"]
+    list_filter = [*ComponentAdmin.list_filter, "level", "legislature"]
+    autocomplete_fields = [
+        *ComponentAdmin.autocomplete_fields,
+        "parent",
+        "contributes_to",
+        "projects",
+        "processes",
+        "indicators",
+    ]
+
+
+@admin.register(Project, site=site)
+class ProjectAdmin(ComponentAdmin):
+    autocomplete_fields = [*ComponentAdmin.autocomplete_fields, "members"]
+
+
+@admin.register(Milestone, site=site)
+class MilestoneAdmin(HistoryAdmin):
+    list_display = ["code", "title", "project", "due_date", "completed_on"]
+    search_fields = ["code", "title", "project__code"]
+    autocomplete_fields = ["project", "assignee"]
+
+
+@admin.register(Process, site=site)
+class ProcessAdmin(ComponentAdmin):
+    list_filter = [*ComponentAdmin.list_filter, "is_imported"]
+
+
+@admin.register(Programme, site=site)
+class ProgrammeAdmin(ComponentAdmin):
+    list_filter = [*ComponentAdmin.list_filter, "is_government_wide"]
+    autocomplete_fields = [*ComponentAdmin.autocomplete_fields, "projects"]
+
+
+@admin.register(Indicator, site=site)
+class IndicatorAdmin(ComponentAdmin):
+    list_filter = [*ComponentAdmin.list_filter, "kind"]
+
+
+@admin.register(Target, site=site)
+class TargetAdmin(HistoryAdmin):
+    list_display = ["indicator", "period_start", "period_end", "value"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(Measurement, site=site)
+class MeasurementAdmin(HistoryAdmin):
+    list_display = ["indicator", "period_start", "period_end", "value"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(StatusReport, site=site)
+class StatusReportAdmin(admin.ModelAdmin):
+    """Status reports are history: they can be read here, never changed."""
+
+    list_display = ["period_start", "colour", "created_at", "author"]
+    list_filter = ["colour"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LensEntryInline(admin.TabularInline):
+    model = LensEntry
+    fk_name = "lens"
+    autocomplete_fields = ["objective", "parent"]
+    extra = 0
+
+
+@admin.register(Lens, site=site)
+class LensAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "organisation", "legislature"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organisation", "coordinators"]
+    inlines = [LensEntryInline]
+
+
+@admin.register(LensEntry, site=site)
+class LensEntryAdmin(HistoryAdmin):
+    search_fields = ["heading", "objective__code", "objective__title"]
+
+
+@admin.register(StructureElement, site=site)
+class StructureElementAdmin(HistoryAdmin):
+    list_display = ["code", "title", "policy_domain"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["policy_domain"]
+
+
+class BudgetAmountInline(admin.TabularInline):
+    model = BudgetAmount
+    extra = 0
+
+
+@admin.register(BudgetArticle, site=site)
+class BudgetArticleAdmin(HistoryAdmin):
+    list_display = ["code", "title"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["structure_elements"]
+    inlines = [BudgetAmountInline]
+
+
+@admin.register(Change, site=site)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "content_type", "object_id", "actor"]
+    list_filter = ["kind", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

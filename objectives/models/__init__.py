@@ -1,0 +1,46 @@
+from objectives.models.budget import BudgetAmount, BudgetArticle, StructureElement
+from objectives.models.components import (
+    Component,
+    Confidentiality,
+    Indicator,
+    Legislature,
+    Measurement,
+    Milestone,
+    Objective,
+    Process,
+    Programme,
+    Project,
+    ReportingFrequency,
+    Target,
+)
+from objectives.models.history import Change
+from objectives.models.lenses import Lens, LensEntry
+from objectives.models.organisations import Membership, Organisation, Person, User
+from objectives.models.status import STATUS_SUBJECTS, StatusReport
+
+__all__ = [
+    "STATUS_SUBJECTS",
+    "BudgetAmount",
+    "BudgetArticle",
+    "Change",
+    "Component",
+    "Confidentiality",
+    "Indicator",
+    "Legislature",
+    "Lens",
+    "LensEntry",
+    "Measurement",
+    "Membership",
+    "Milestone",
+    "Objective",
+    "Organisation",
+    "Person",
+    "Process",
+    "Programme",
+    "Project",
+    "ReportingFrequency",
+    "StatusReport",
+    "StructureElement",
+    "Target",
+    "User",
+]
