@@ -177,11 +177,13 @@ def _can_on_component(user, action, component):
     is_named = f"change_{model_name}" in codenames
     is_shared = is_named or f"view_{model_name}" in codenames
     is_admin = Role.ADMINISTRATOR in held
+    contributes = bool(held & {Role.CONTRIBUTOR, Role.ADMINISTRATOR})
+    open_to_members = component.confidentiality != Confidentiality.CONFIDENTIAL
     if isinstance(component, Programme) and component.is_government_wide:
-        # Only global administrators manage government-wide programmes.
+        # Everyone follows a government-wide programme; only global
+        # administrators manage it, its organisations' staff contribute.
         is_admin = False
         held = held or {Role.READER}
-    open_to_members = component.confidentiality != Confidentiality.CONFIDENTIAL
 
     if action == Action.VIEW:
         if is_admin or is_shared or (held and open_to_members):
@@ -192,7 +194,7 @@ def _can_on_component(user, action, component):
             and _coordinates_lens_of(user, component)
         )
     if action == Action.EDIT:
-        return is_admin or is_named or (Role.CONTRIBUTOR in held and open_to_members)
+        return is_admin or is_named or (contributes and open_to_members)
     return is_admin
 
 

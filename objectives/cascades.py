@@ -1,11 +1,21 @@
 """Cascades: objectives arranged under their organisations and parents."""
 
+import re
 from collections import defaultdict
 
 from django.db.models import Exists, OuterRef
 
 from objectives import access
 from objectives.models import Objective
+
+
+def code_key(code):
+    """Sort key that puts "SD 2" before "SD 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
+
+
+def cascade_order(objective):
+    return (objective.level != Objective.Level.STRATEGIC, code_key(objective.code))
 
 
 def organisation_cascades(user, organisations):
@@ -24,8 +34,8 @@ def organisation_cascades(user, organisations):
         .filter(Exists(in_organisations), is_archived=False)
         .select_related("lead_organisation", "legislature")
         .prefetch_related("organisations")
-        .order_by("level", "code")
     )
+    objectives.sort(key=cascade_order)
     children = defaultdict(list)
     for objective in objectives:
         if objective.parent_id is not None:

@@ -6,6 +6,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models.organisations import Organisation, Person
@@ -396,7 +397,7 @@ class Measurement(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("entered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

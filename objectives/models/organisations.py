@@ -26,6 +26,9 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
+    def __str__(self):
+        return self.get_full_name() or self.username
+
 
 class Organisation(models.Model):
     """An entity mirrored from the organisation registry."""

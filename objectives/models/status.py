@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives.periods import Period
@@ -79,7 +80,7 @@ class StatusReport(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
 
     class Meta:
         ordering = ["-period_start", "-created_at"]
