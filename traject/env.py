@@ -84,7 +84,8 @@ def parse_database_url(url, *, base_dir):
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "OPTIONS": dict(parse_qsl(parts.query)),
+            # JIT compilation costs more than it saves on short page queries.
+            "OPTIONS": {"options": "-c jit=off", **dict(parse_qsl(parts.query))},
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }

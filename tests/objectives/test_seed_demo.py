@@ -171,3 +171,23 @@ class SeedDemoCommandTests(TestCase):
         with self.assertRaisesMessage(CommandError, "--scale must be above 0"):
             call_command("seed_demo", "--scale", "0")
         self.assertFalse(Objective.objects.exists())
+
+
+class LensNumberingTests(TestCase):
+    def test_entries_are_numbered_by_their_positions_under_headings(self):
+        builder = DemoBuilder(scale=0.02, seed=2, reference_date=REFERENCE_DATE)
+        builder.build()
+        coalition = Lens.objects.get(kind=Lens.Kind.COALITION_AGREEMENT)
+
+        with self.assertNumQueries(1):
+            numbered = coalition.numbered_entries()
+
+        headings = [(n, e.heading) for n, depth, e in numbered if depth == 0]
+        self.assertEqual(headings[0], ("1", "Een sterke economie"))
+        self.assertEqual(headings[4], ("5", "Mobiliteit"))
+        for number, _ in headings:
+            chapter = [n for n, d, e in numbered if n.startswith(f"{number}.")]
+            expected = [f"{number}.{i}" for i in range(1, len(chapter) + 1)]
+            self.assertEqual(chapter, expected)
+        self.assertEqual(len(numbered), coalition.entries.count())
+        self.assertTrue(all(e.objective_id for n, d, e in numbered if d == 1))
