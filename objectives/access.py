@@ -81,6 +81,7 @@ def _grants(user, model, codenames):
     return (
         UserObjectPermission.objects.filter(
             user=user,
+            user__person__is_active=True,
             content_type=ContentType.objects.get_for_model(model),
             permission__codename__in=codenames,
         )
@@ -115,7 +116,9 @@ def _visible_components(user, model):
         visible |= Q(is_government_wide=True) & ~confidential
     if model is Objective:
         coordinated = LensEntry.objects.filter(
-            objective=OuterRef("pk"), lens__coordinators__user=user
+            objective=OuterRef("pk"),
+            lens__coordinators__user=user,
+            lens__coordinators__is_active=True,
         )
         visible |= Exists(coordinated) & ~confidential
     return model.objects.filter(visible)
@@ -142,7 +145,7 @@ def visible(user, model):
         return Lens.objects.filter(
             Q(organisation__isnull=True)
             | Q(organisation__in=_active_memberships(user))
-            | Q(coordinators__user=user)
+            | Q(coordinators__user=user, coordinators__is_active=True)
         ).distinct()
     if model is Organisation:
         return Organisation.objects.all()
@@ -153,6 +156,7 @@ def _held_codenames(user, obj):
     return set(
         UserObjectPermission.objects.filter(
             user=user,
+            user__person__is_active=True,
             content_type=ContentType.objects.get_for_model(obj),
             object_pk=str(obj.pk),
         ).values_list("permission__codename", flat=True)
@@ -165,7 +169,9 @@ def _organisation_ids(component):
 
 def _coordinates_lens_of(user, objective):
     return LensEntry.objects.filter(
-        objective=objective, lens__coordinators__user=user
+        objective=objective,
+        lens__coordinators__user=user,
+        lens__coordinators__is_active=True,
     ).exists()
 
 
@@ -179,14 +185,12 @@ def _can_on_component(user, action, component):
     is_admin = Role.ADMINISTRATOR in held
     contributes = bool(held & {Role.CONTRIBUTOR, Role.ADMINISTRATOR})
     open_to_members = component.confidentiality != Confidentiality.CONFIDENTIAL
-    if isinstance(component, Programme) and component.is_government_wide:
-        # Everyone follows a government-wide programme; only global
-        # administrators manage it, its organisations' staff contribute.
-        is_admin = False
-        held = held or {Role.READER}
+    government_wide = isinstance(component, Programme) and component.is_government_wide
 
     if action == Action.VIEW:
-        if is_admin or is_shared or (held and open_to_members):
+        # Everyone follows a government-wide programme that is not
+        # confidential.
+        if is_admin or is_shared or (open_to_members and (held or government_wide)):
             return True
         return (
             isinstance(component, Objective)
@@ -195,7 +199,8 @@ def _can_on_component(user, action, component):
         )
     if action == Action.EDIT:
         return is_admin or is_named or (contributes and open_to_members)
-    return is_admin
+    # Only global administrators relink or archive government-wide programmes.
+    return is_admin and not government_wide
 
 
 def _can_on_milestone(user, action, milestone):
@@ -214,7 +219,7 @@ def _can_on_lens(user, action, lens):
             user
         ):
             return True
-        return lens.coordinators.filter(user=user).exists()
+        return lens.coordinators.filter(user=user, is_active=True).exists()
     if lens.is_government_wide:
         return False
     return roles_by_organisation(user).get(lens.organisation_id) == Role.ADMINISTRATOR
@@ -270,8 +275,6 @@ def get_for_user(user, model, public_id, action=Action.VIEW):
 
 def organisations_of(user):
     """The organisations in which ``user`` holds an active role."""
-    if is_global_admin(user):
-        return Organisation.objects.filter(memberships__person__user=user).distinct()
     return Organisation.objects.filter(pk__in=roles_by_organisation(user).keys())
 
 

@@ -147,6 +147,16 @@ def grant_rows(user_ids_by_object, model, verb="change"):
     ]
 
 
+def settle_after_form_save(obj):
+    """Restore what a component keeps true after a save made by a generic
+    form, such as the Django admin's: its lead organisation is one of its
+    organisations, and the grants match the people named on it."""
+    if hasattr(obj, "lead_organisation_id"):
+        obj.organisations.add(obj.lead_organisation_id)
+    if isinstance(obj, (*COMPONENT_MODELS, Milestone)):
+        sync_grants(obj)
+
+
 # Components -----------------------------------------------------------------
 
 

@@ -44,27 +44,41 @@ class GlobalAdministratorSite(admin.AdminSite):
 site = GlobalAdministratorSite(name="admin")
 
 
+def _described(obj, names):
+    values = {}
+    for name in names:
+        if obj._meta.get_field(name).many_to_many:
+            values[name] = actions.describe(list(getattr(obj, name).all()))
+        else:
+            values[name] = actions.describe(getattr(obj, name))
+    return values
+
+
 class HistoryAdmin(admin.ModelAdmin):
-    """Writes a row of change history for every save and deletion."""
+    """Writes a row of change history for every save and deletion, and keeps
+    the invariants that the actions layer keeps."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
         if change:
-            values = {
-                name: [
-                    actions.describe(form.initial.get(name)),
-                    actions.describe(form.cleaned_data.get(name)),
-                ]
-                for name in form.changed_data
-            }
-            kind = Change.Kind.UPDATED
-        else:
-            values = {
-                name: [None, actions.describe(form.cleaned_data.get(name))]
-                for name in form.changed_data
-            }
-            kind = Change.Kind.CREATED
-        actions.record_change(obj, kind, values, acting_user=request.user)
+            stored = type(obj).objects.get(pk=obj.pk)
+            form.values_before_save = _described(stored, form.changed_data)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        actions.settle_after_form_save(obj)
+
+        before = getattr(form, "values_before_save", {})
+        after = _described(obj, form.changed_data)
+        changes = {
+            name: [before.get(name), value]
+            for name, value in after.items()
+            if before.get(name) != value
+        }
+        kind = Change.Kind.UPDATED if change else Change.Kind.CREATED
+        if changes or not change:
+            actions.record_change(obj, kind, changes, acting_user=request.user)
 
     def delete_model(self, request, obj):
         actions.record_change(

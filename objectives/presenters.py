@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from objectives import access
 from objectives.models import (
+    STATUS_SUBJECTS,
     Change,
     Indicator,
     Milestone,
@@ -98,7 +99,9 @@ def _linked(user, component):
 
 def component_context(user, component):
     model = type(component)
-    status_reports = component.status_reports.select_related("author")
+    status_reports = []
+    if model._meta.model_name in STATUS_SUBJECTS:
+        status_reports = component.status_reports.select_related("author")
     changes = Change.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id=component.pk
     ).select_related("actor")

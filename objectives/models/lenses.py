@@ -127,6 +127,13 @@ class LensEntry(models.Model):
                 fields=["lens", "parent", "position"],
                 name="lens_entry_unique_position",
             ),
+            # An empty parent never equals another, so the top level needs
+            # its own rule.
+            models.UniqueConstraint(
+                fields=["lens", "position"],
+                condition=Q(parent__isnull=True),
+                name="lens_entry_unique_top_position",
+            ),
         ]
         indexes = [
             # A lens page reads all its entries in order.

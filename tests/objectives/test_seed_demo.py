@@ -7,6 +7,7 @@ from django.test import TestCase, override_settings
 
 from objectives.demo.builder import DemoBuilder
 from objectives.models import (
+    STATUS_SUBJECTS,
     Change,
     Lens,
     Membership,
@@ -33,10 +34,14 @@ def snapshot():
                 "public_id", "code", "start_date", "end_date"
             )
         ),
-        "reports": list(
-            StatusReport.objects.order_by(
-                "project__public_id", "objective__public_id", "period_start"
-            ).values_list("colour", "period_start")
+        "reports": sorted(
+            (
+                str(report.subject.public_id),
+                report.period_start,
+                report.colour,
+                report.explanation,
+            )
+            for report in StatusReport.objects.select_related(*STATUS_SUBJECTS)
         ),
     }
 
