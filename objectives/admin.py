@@ -201,12 +201,8 @@ class MeasurementAdmin(HistoryAdmin):
     autocomplete_fields = ["indicator"]
 
 
-@admin.register(StatusReport, site=site)
-class StatusReportAdmin(admin.ModelAdmin):
-    """Status reports are history: they can be read here, never changed."""
-
-    list_display = ["period_start", "colour", "created_at", "author"]
-    list_filter = ["colour"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For history: it can be read here, never changed."""
 
     def has_add_permission(self, request):
         return False
@@ -216,6 +212,12 @@ class StatusReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StatusReport, site=site)
+class StatusReportAdmin(ReadOnlyAdmin):
+    list_display = ["period_start", "colour", "created_at", "author"]
+    list_filter = ["colour"]
 
 
 class LensEntryInline(admin.TabularInline):
@@ -260,15 +262,6 @@ class BudgetArticleAdmin(HistoryAdmin):
 
 
 @admin.register(Change, site=site)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "content_type", "object_id", "actor"]
     list_filter = ["kind", "content_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

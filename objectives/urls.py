@@ -1,8 +1,27 @@
 from django.urls import path
 
 from objectives import views
+from objectives.models import (
+    Indicator,
+    Milestone,
+    Objective,
+    Process,
+    Programme,
+    Project,
+)
 
 app_name = "objectives"
+
+# The detail page of each component type: (URL prefix, model).
+DETAIL_PAGES = [
+    ("objectives", Objective),
+    ("projects", Project),
+    ("milestones", Milestone),
+    ("processes", Process),
+    ("programmes", Programme),
+    ("indicators", Indicator),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(
@@ -10,18 +29,13 @@ urlpatterns = [
         views.organisation_detail,
         name="organisation_detail",
     ),
-    path(
-        "objectives/<uuid:public_id>/", views.objective_detail, name="objective_detail"
-    ),
-    path("projects/<uuid:public_id>/", views.project_detail, name="project_detail"),
-    path(
-        "milestones/<uuid:public_id>/", views.milestone_detail, name="milestone_detail"
-    ),
-    path("processes/<uuid:public_id>/", views.process_detail, name="process_detail"),
-    path(
-        "programmes/<uuid:public_id>/", views.programme_detail, name="programme_detail"
-    ),
-    path(
-        "indicators/<uuid:public_id>/", views.indicator_detail, name="indicator_detail"
+    *(
+        path(
+            f"{prefix}/<uuid:public_id>/",
+            views.component_detail,
+            {"model": model},
+            name=f"{model._meta.model_name}_detail",
+        )
+        for prefix, model in DETAIL_PAGES
     ),
 ]

@@ -86,6 +86,8 @@ class DemoBuilder:
         self.counts = Counter()
         self.logins = []
         self.grants = defaultdict(lambda: defaultdict(list))
+        # Five full years of measurements, up to last year.
+        self.first_measured_year = self.today.year - 5
 
     # Helpers ------------------------------------------------------------
 
@@ -548,7 +550,8 @@ class DemoBuilder:
         for entity in self.entities:
             for number in range(1, per_entity + 1):
                 start = self.date_between(
-                    datetime.date(2022, 1, 1), datetime.date(2026, 9, 30)
+                    self.today - datetime.timedelta(days=4 * 365),
+                    self.today - datetime.timedelta(days=60),
                 )
                 end = start + datetime.timedelta(days=30 * self.random.randint(6, 48))
                 theme = self.pick(self.themes_of(entity))
@@ -726,19 +729,24 @@ class DemoBuilder:
         for indicator in self.indicators:
             value = float(indicator.baseline_value)
             step = 1 if indicator.direction == "up" else -1
-            for year in range(2021, 2030):
+            for year in range(self.first_measured_year, 2030):
                 targets.append(
                     Target(
                         indicator=indicator,
                         period_start=datetime.date(year, 1, 1),
                         period_end=datetime.date(year, 12, 31),
-                        value=Decimal(round(value * (1 + step * 0.04 * (year - 2020)))),
+                        value=Decimal(
+                            round(
+                                value
+                                * (1 + step * 0.04 * (year - indicator.baseline_year))
+                            )
+                        ),
                     )
                 )
             periods = self.periods_between(
                 indicator.reporting_frequency,
-                datetime.date(2021, 1, 1),
-                min(self.today, datetime.date(2025, 12, 31)),
+                datetime.date(self.first_measured_year, 1, 1),
+                datetime.date(self.today.year - 1, 12, 31),
             )
             for period in periods:
                 value *= 1 + step * self.random.uniform(-0.02, 0.06)
