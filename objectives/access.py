@@ -275,7 +275,9 @@ def get_for_user(user, model, public_id, action=Action.VIEW):
 
 def organisations_of(user):
     """The organisations in which ``user`` holds an active role."""
-    return Organisation.objects.filter(pk__in=roles_by_organisation(user).keys())
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=_active_memberships(user))
 
 
 def get_organisation(user, ovo_number):
@@ -284,3 +286,11 @@ def get_organisation(user, ovo_number):
     if organisation is None or not user.is_authenticated:
         raise Http404("No organisation matches the given query.")
     return organisation
+
+
+def model_named(name):
+    """The access layer's model for a lower-case model name."""
+    for model in (*COMPONENT_MODELS, Milestone, Lens, Membership):
+        if model._meta.model_name == name:
+            return model
+    raise LookupError(f"The access layer does not know {name!r}.")

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from objectives import views
 from objectives.models import (
     Indicator,
     Milestone,
@@ -9,6 +8,7 @@ from objectives.models import (
     Programme,
     Project,
 )
+from objectives.views import browse, components
 
 app_name = "objectives"
 
@@ -23,16 +23,16 @@ DETAIL_PAGES = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", browse.home, name="home"),
     path(
         "organisations/<str:ovo_number>/",
-        views.organisation_detail,
+        browse.organisation_detail,
         name="organisation_detail",
     ),
     *(
         path(
             f"{prefix}/<uuid:public_id>/",
-            views.component_detail,
+            components.component_detail,
             {"model": model},
             name=f"{model._meta.model_name}_detail",
         )

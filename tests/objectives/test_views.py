@@ -404,7 +404,7 @@ class LanguageTests(ViewTestCase):
 
 
 class QueryCountTests(ViewTestCase):
-    HOME_QUERIES = 7
+    HOME_QUERIES = 6
     DETAIL_QUERIES = 14
 
     def add_objectives(self, count):

@@ -2,19 +2,12 @@ from django.shortcuts import render
 
 from objectives import access
 from objectives.cascades import organisation_cascades
-from objectives.presenters import component_context
 
 
 def home(request):
     organisations = list(access.organisations_of(request.user).order_by("name"))
     cascades = organisation_cascades(request.user, organisations)
     return render(request, "objectives/home.html", {"cascades": cascades})
-
-
-def component_detail(request, public_id, *, model):
-    component = access.get_for_user(request.user, model, public_id)
-    context = component_context(request.user, component)
-    return render(request, "objectives/component_detail.html", context)
 
 
 def organisation_detail(request, ovo_number):
