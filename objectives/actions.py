@@ -623,10 +623,10 @@ def do_archive_lens(lens, *, acting_user, archived=True):
     return True
 
 
-def _locked(lens):
-    """``lens`` locked until the end of the transaction: two people building
+def _locked(lens_id):
+    """The lens locked until the end of the transaction: two people building
     the same lens take turns, and each one sees the positions the other left."""
-    return Lens.objects.select_for_update().get(pk=lens.pk)
+    return Lens.objects.select_for_update().get(pk=lens_id)
 
 
 def _fresh(lens, entry):
@@ -693,7 +693,7 @@ def _check_heading(lens, heading, moving=None):
 def do_add_lens_entry(lens, *, acting_user, objective=None, heading="", under=None):
     """Add a heading or an objective at the end of heading ``under`` (None:
     the top level). An objective appears once in a lens."""
-    lens = _locked(lens)
+    lens = _locked(lens.pk)
     heading = heading.strip()
     if (objective is None) == (not heading):
         raise ValueError("A lens entry is either a heading or an objective.")
@@ -733,7 +733,7 @@ def do_move_lens_entry(entry, *, acting_user, by=0, under=KEEP_PARENT):
     that another administrator has changed meanwhile still lands where asked
     and leaves positions 1..n under every parent. Returns whether it moved.
     """
-    lens = _locked(entry.lens)
+    lens = _locked(entry.lens_id)
     entry = _fresh(lens, entry)
     before = _number_of(lens, entry)
     old_parent_id = entry.parent_id
@@ -769,7 +769,7 @@ def do_move_lens_entry(entry, *, acting_user, by=0, under=KEEP_PARENT):
 def do_remove_lens_entry(entry, *, acting_user):
     """Remove ``entry`` and, for a heading, every entry under it; the
     entries after it move up. Returns the number of entries removed."""
-    lens = _locked(entry.lens)
+    lens = _locked(entry.lens_id)
     entry = _fresh(lens, entry)
     removed = _subtree(lens, entry)
 

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from objectives import actions
@@ -46,7 +49,7 @@ def positions(lens):
             entry.heading or entry.objective.code,
         )
         for entry in lens.entries.select_related("parent", "objective").order_by(
-            "parent__position", "parent_id", "position"
+            F("parent__position").asc(nulls_first=True), "position"
         )
     ]
 
@@ -317,6 +320,29 @@ class LensEntryActionTests(LensTestCase):
             [position for _parent, position, _label in positions(self.lens)],
             [1, 2, 3, 1, 2, 1],
         )
+
+    def test_every_entry_action_first_locks_the_lens_row(self):
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        # Entries read afresh, as a view reads them: their lens is not loaded.
+        entry_14, entry_11 = LensEntry.objects.filter(
+            pk__in=[self.entry_14.pk, self.entry_11.pk]
+        ).order_by("-position")
+        steps = [
+            ("add", actions.do_add_lens_entry, self.lens, {"heading": "Section"}),
+            ("move", actions.do_move_lens_entry, entry_14, {"by": -1}),
+            ("remove", actions.do_remove_lens_entry, entry_11, {}),
+        ]
+
+        for name, action, subject, arguments in steps:
+            with self.subTest(name), CaptureQueriesContext(connection) as queries:
+                action(subject, acting_user=None, **arguments)
+            first = next(
+                query["sql"]
+                for query in queries.captured_queries
+                if query["sql"].startswith("SELECT")
+            )
+            self.assertIn('FROM "objectives_lens" WHERE', first)
+            self.assertIs(first.endswith(lock), True)
 
     def test_removing_a_heading_removes_its_entries_and_closes_the_gap(self):
         removed = actions.do_remove_lens_entry(self.chapter_1, acting_user=self.admin_a)
