@@ -294,3 +294,42 @@ def model_named(name):
         if model._meta.model_name == name:
             return model
     raise LookupError(f"The access layer does not know {name!r}.")
+
+
+# Lens building and members of an organisation ------------------------------
+
+
+def administered_organisations(user):
+    """The organisations in which ``user`` may create lenses and grant roles:
+    every one for a global administrator, else those they administer."""
+    if is_global_admin(user):
+        return Organisation.objects.all()
+    administered = [
+        pk
+        for pk, role in roles_by_organisation(user).items()
+        if role == Role.ADMINISTRATOR
+    ]
+    return Organisation.objects.filter(pk__in=administered)
+
+
+def can_create_lenses(user):
+    """Whether ``user`` may create a lens anywhere (the lens list's button)."""
+    return is_global_admin(user) or Role.ADMINISTRATOR in set(
+        roles_by_organisation(user).values()
+    )
+
+
+def can_see_memberships(user, organisation):
+    """The members of an organisation see who else holds a role in it."""
+    return is_global_admin(user) or organisation.pk in roles_by_organisation(user)
+
+
+def get_organisation_for_members(user, ovo_number, *, manage=False):
+    """The organisation whose member list ``user`` reads (or, with ``manage``,
+    changes): 404 for a non-member, 403 for a member who may not change it."""
+    organisation = get_organisation(user, ovo_number)
+    if not can_see_memberships(user, organisation):
+        raise Http404("No organisation matches the given query.")
+    if manage and not can_manage_memberships(user, organisation):
+        raise PermissionDenied
+    return organisation

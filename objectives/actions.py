@@ -13,16 +13,22 @@ import uuid
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
 from objectives.access import COMPONENT_MODELS, forget_roles
 from objectives.models import (
     Change,
+    Lens,
+    LensEntry,
     Measurement,
     Membership,
     Milestone,
     Objective,
+    Organisation,
     Programme,
     Project,
     StatusReport,
@@ -402,14 +408,58 @@ def do_record_measurement(indicator, *, period, value, note, acting_user):
 # People and memberships ---------------------------------------------------
 
 
+def _refuse_to_remove_last_administrator(membership):
+    """Keep an organisation from locking itself out: its last active
+    administrator role may be neither changed nor ended.
+
+    Locks the organisation row first, so that two administrators demoting each
+    other at the same moment take turns and the second one is refused.
+    """
+    Organisation.objects.select_for_update().filter(
+        pk=membership.organisation_id
+    ).first()
+    administrators = Membership.objects.active().filter(
+        organisation_id=membership.organisation_id,
+        role=Membership.Role.ADMINISTRATOR,
+    )
+    if not administrators.filter(pk=membership.pk).exists():
+        return
+    if not administrators.exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _(
+                "%(organisation)s needs at least one administrator: give the "
+                "role to someone else first."
+            ),
+            code="last_administrator",
+            params={"organisation": membership.organisation},
+        )
+
+
 @transaction.atomic
 def do_grant_membership(
-    person, organisation, role, *, acting_user, source=Membership.Source.MANUAL
+    person,
+    organisation,
+    role,
+    *,
+    acting_user,
+    source=Membership.Source.MANUAL,
+    keep_an_administrator=False,
 ):
-    """Give ``person`` ``role`` in ``organisation``, replacing an earlier role."""
+    """Give ``person`` ``role`` in ``organisation``, replacing an earlier role.
+
+    With ``keep_an_administrator`` (the member pages), refuses with a
+    ``ValidationError`` to take the last administrator role away; the HR
+    import has the last word and does not ask.
+    """
     membership = Membership.objects.filter(
         person=person, organisation=organisation
     ).first()
+    if (
+        keep_an_administrator
+        and membership is not None
+        and role != Membership.Role.ADMINISTRATOR
+    ):
+        _refuse_to_remove_last_administrator(membership)
     if membership is None:
         membership = Membership.objects.create(
             person=person, organisation=organisation, role=role, source=source
@@ -433,11 +483,21 @@ def do_grant_membership(
 
 
 @transaction.atomic
-def do_end_membership(membership, *, end_date, acting_user):
+def do_end_membership(
+    membership, *, end_date, acting_user, keep_an_administrator=False
+):
+    """End ``membership`` on ``end_date`` (its last day); never deletes it.
+
+    ``keep_an_administrator`` as for ``do_grant_membership``.
+    """
+    if keep_an_administrator:
+        _refuse_to_remove_last_administrator(membership)
     changes = _field_changes(membership, {"end_date": end_date})
     if changes:
         membership.save(update_fields=["end_date", "updated_at"])
         record_change(membership, Change.Kind.UPDATED, changes, acting_user=acting_user)
+        if membership.person.user is not None:
+            forget_roles(membership.person.user)
     return bool(changes)
 
 
@@ -482,3 +542,259 @@ def bulk_create_with_history(model, objects, *, acting_user, batch_size=2000):
     ]
     Change.objects.bulk_create(rows, batch_size=batch_size)
     return created
+
+
+# Lenses ---------------------------------------------------------------------
+
+# Entries being renumbered are first parked this far above any real position,
+# so that no row ever shares a position with a sibling on its way to its new
+# place (lens_entry_unique_position and lens_entry_unique_top_position are
+# checked row by row).
+PARKING_OFFSET = 1_000_000
+
+# ``do_move_lens_entry`` without ``under``: the entry stays under its parent.
+KEEP_PARENT = object()
+
+
+@transaction.atomic
+def do_create_lens(
+    *,
+    name,
+    kind,
+    organisation,
+    acting_user,
+    description="",
+    legislature=None,
+    coordinators=(),
+):
+    """Create a lens of ``organisation`` (None: government-wide)."""
+    lens = Lens.objects.create(
+        name=name,
+        kind=kind,
+        organisation=organisation,
+        description=description,
+        legislature=legislature,
+    )
+    lens.coordinators.set(coordinators)
+
+    changes = {
+        "name": [None, name],
+        "kind": [None, kind],
+        "organisation": [None, describe(organisation)],
+        "legislature": [None, describe(legislature)],
+    }
+    if description:
+        changes["description"] = [None, description]
+    if coordinators:
+        changes["coordinators"] = [None, describe(list(coordinators))]
+    record_change(lens, Change.Kind.CREATED, changes, acting_user=acting_user)
+    logger.info("Created lens %s", lens.public_id)
+    return lens
+
+
+@transaction.atomic
+def do_update_lens(lens, *, acting_user, coordinators=None, **values):
+    """Change fields of a lens and, if given, its coordinators exactly;
+    returns {field: [old, new]}."""
+    changes = _field_changes(lens, values)
+    fields = list(changes)
+    if coordinators is not None:
+        old, new = set(lens.coordinators.all()), set(coordinators)
+        if old != new:
+            lens.coordinators.set(new)
+            changes["coordinators"] = [describe(old), describe(new)]
+    if not changes:
+        return changes
+    lens.save(update_fields=[*fields, "updated_at"])
+    record_change(lens, Change.Kind.UPDATED, changes, acting_user=acting_user)
+    return changes
+
+
+@transaction.atomic
+def do_archive_lens(lens, *, acting_user, archived=True):
+    if lens.is_archived == archived:
+        return False
+    lens.is_archived = archived
+    lens.save(update_fields=["is_archived", "updated_at"])
+    kind = Change.Kind.ARCHIVED if archived else Change.Kind.RESTORED
+    record_change(
+        lens, kind, {"is_archived": [not archived, archived]}, acting_user=acting_user
+    )
+    return True
+
+
+def _locked(lens_id):
+    """The lens locked until the end of the transaction: two people building
+    the same lens take turns, and each one sees the positions the other left."""
+    return Lens.objects.select_for_update().get(pk=lens_id)
+
+
+def _fresh(lens, entry):
+    """``entry`` as it stands now; a copy read before the lock may be stale."""
+    fresh = lens.entries.filter(pk=entry.pk).first()
+    if fresh is None:
+        raise ValidationError(
+            _("This entry is no longer in the lens."), code="entry_gone"
+        )
+    return fresh
+
+
+def _children(lens, parent_id):
+    return list(lens.entries.filter(parent_id=parent_id).order_by("position"))
+
+
+def _renumber(entries, parent_id):
+    """Put ``entries``, all the children of ``parent_id``, at the positions
+    1..n in their order; only the rows that move are written."""
+    moving = [
+        entry
+        for position, entry in enumerate(entries, start=1)
+        if entry.position != position or entry.parent_id != parent_id
+    ]
+    if not moving:
+        return
+    LensEntry.objects.filter(pk__in=[entry.pk for entry in moving]).update(
+        position=F("position") + PARKING_OFFSET
+    )
+    for position, entry in enumerate(entries, start=1):
+        entry.position = position
+        entry.parent_id = parent_id
+    LensEntry.objects.bulk_update(moving, ["position", "parent"])
+
+
+def _number_of(lens, entry):
+    for number, _depth, numbered in lens.numbered_entries():
+        if numbered.pk == entry.pk:
+            return f"{number} {numbered}"
+    return str(entry)
+
+
+def _check_heading(lens, heading, moving=None):
+    """Refuse a parent that is not a heading of ``lens``, or that lies within
+    the entry ``moving`` (a heading cannot go under itself)."""
+    if heading is None:
+        return
+    parents = dict(lens.entries.values_list("pk", "parent_id"))
+    if heading.lens_id != lens.pk or heading.pk not in parents or not heading.heading:
+        raise ValidationError(
+            _("Entries go under a heading of the same lens."), code="not_a_heading"
+        )
+    ancestor = heading.pk
+    while moving is not None and ancestor is not None:
+        if ancestor == moving.pk:
+            raise ValidationError(
+                _("A heading cannot go under itself or its own entries."),
+                code="cycle",
+            )
+        ancestor = parents[ancestor]
+
+
+@transaction.atomic
+def do_add_lens_entry(lens, *, acting_user, objective=None, heading="", under=None):
+    """Add a heading or an objective at the end of heading ``under`` (None:
+    the top level). An objective appears once in a lens."""
+    lens = _locked(lens.pk)
+    heading = heading.strip()
+    if (objective is None) == (not heading):
+        raise ValueError("A lens entry is either a heading or an objective.")
+    _check_heading(lens, under)
+    if objective is not None and lens.entries.filter(objective=objective).exists():
+        raise ValidationError(
+            _("%(objective)s is already in this lens."),
+            code="duplicate_objective",
+            params={"objective": objective},
+        )
+
+    last = lens.entries.filter(parent=under).aggregate(last=Max("position"))["last"]
+    entry = LensEntry.objects.create(
+        lens=lens,
+        parent=under,
+        position=(last or 0) + 1,
+        objective=objective,
+        heading=heading,
+    )
+
+    lens.save(update_fields=["updated_at"])
+    record_change(
+        lens,
+        Change.Kind.LINKED,
+        {"entries": [None, _number_of(lens, entry)]},
+        acting_user=acting_user,
+    )
+    return entry
+
+
+@transaction.atomic
+def do_move_lens_entry(entry, *, acting_user, by=0, under=KEEP_PARENT):
+    """Move ``entry`` ``by`` places among its siblings (-1: one up), or to
+    the end of heading ``under`` (None: the top level).
+
+    Positions are read after the lens is locked, so a move made from a page
+    that another administrator has changed meanwhile still lands where asked
+    and leaves positions 1..n under every parent. Returns whether it moved.
+    """
+    lens = _locked(entry.lens_id)
+    entry = _fresh(lens, entry)
+    before = _number_of(lens, entry)
+    old_parent_id = entry.parent_id
+    siblings = _children(lens, old_parent_id)
+
+    if under is KEEP_PARENT:
+        index = siblings.index(entry)
+        target = min(max(index + by, 0), len(siblings) - 1)
+        if target == index:
+            return False
+        siblings.insert(target, siblings.pop(index))
+        _renumber(siblings, old_parent_id)
+    else:
+        _check_heading(lens, under, moving=entry)
+        new_parent_id = under.pk if under is not None else None
+        if new_parent_id == old_parent_id:
+            return False
+        _renumber([*_children(lens, new_parent_id), entry], new_parent_id)
+        siblings.remove(entry)
+        _renumber(siblings, old_parent_id)
+
+    lens.save(update_fields=["updated_at"])
+    record_change(
+        lens,
+        Change.Kind.UPDATED,
+        {"entries": [before, _number_of(lens, entry)]},
+        acting_user=acting_user,
+    )
+    return True
+
+
+@transaction.atomic
+def do_remove_lens_entry(entry, *, acting_user):
+    """Remove ``entry`` and, for a heading, every entry under it; the
+    entries after it move up. Returns the number of entries removed."""
+    lens = _locked(entry.lens_id)
+    entry = _fresh(lens, entry)
+    removed = _subtree(lens, entry)
+
+    parent_id = entry.parent_id
+    entry.delete()
+    _renumber(_children(lens, parent_id), parent_id)
+
+    lens.save(update_fields=["updated_at"])
+    record_change(
+        lens,
+        Change.Kind.UNLINKED,
+        {"entries": [removed, None]},
+        acting_user=acting_user,
+    )
+    return len(removed)
+
+
+def _subtree(lens, entry):
+    """``entry`` and the entries under it, numbered, in reading order."""
+    subtree, depth = [], None
+    for number, entry_depth, numbered in lens.numbered_entries():
+        if depth is not None and entry_depth <= depth:
+            break
+        if numbered.pk == entry.pk:
+            depth = entry_depth
+        if depth is not None:
+            subtree.append(f"{number} {numbered}")
+    return subtree
