@@ -14,6 +14,7 @@ import decimal
 from django import forms
 from django.db.models import Case, Q, When
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from objectives import access
@@ -31,7 +32,14 @@ from objectives.models import (
     StructureElement,
 )
 
-CODE_HELP = _("Unique within the lead organisation, for example “PR 12”.")
+
+def code_example_help(example):
+    return format_lazy(
+        _("Unique within the lead organisation, for example “{example}”."),
+        example=example,
+    )
+
+
 CONFIDENTIALITY_HELP = _(
     "Internal: visible to every member of its organisations. Confidential: "
     "visible only to the people named on it and to the administrators of its "
@@ -156,7 +164,7 @@ class ComponentForm(VersionedForm, forms.ModelForm):
         widget=choice_box(),
     )
 
-    code_help = CODE_HELP
+    code_help = ""
     own_section = None
 
     class Meta:
@@ -467,6 +475,7 @@ class ObjectiveForm(ComponentForm):
 
 
 class ProjectForm(ComponentForm):
+    code_help = code_example_help("PR 12")
     members = PeopleChoiceField(
         queryset=Person.objects.none(),
         required=False,
@@ -522,6 +531,7 @@ class ProjectForm(ComponentForm):
 
 
 class ProcessForm(ComponentForm):
+    code_help = code_example_help("PC 4")
     sections = [
         (WHAT, ["code", "title", "description"]),
         (_("Validity"), ["valid_from", "valid_until"]),
@@ -545,6 +555,7 @@ class ProcessForm(ComponentForm):
 
 
 class ProgrammeForm(ComponentForm):
+    code_help = code_example_help("PG 2")
     sections = [
         (WHAT, ["code", "title", "description", "is_government_wide"]),
         responsibility_section(),
@@ -569,6 +580,7 @@ class ProgrammeForm(ComponentForm):
 
 
 class IndicatorForm(ComponentForm):
+    code_help = code_example_help("IN 7")
     sections = [
         (WHAT, ["code", "title", "description"]),
         (

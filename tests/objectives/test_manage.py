@@ -23,6 +23,7 @@ from tests.factories import (
     make_indicator,
     make_legislature,
     make_membership,
+    make_milestone,
     make_objective,
     make_organisation,
     make_person,
@@ -681,6 +682,45 @@ class EditComponentTests(ManageTestCase):
         with self.assertNumQueries(13):
             response = self.client.get(path)
         self.assertEqual(len(response.context["form"].fields["parent"].choices), 7)
+
+    def test_administrator_edits_a_milestone_and_its_assignee_its_description(self):
+        member = self.contributor_a.person
+        actions.do_set_project_members(self.project_a, [member], acting_user=None)
+        milestone = make_milestone(self.project_a, code="M1", title="Tender")
+        data = self.edit_form(self.admin_a, milestone)
+        data.update(due_date="2026-09-30", assignee=str(member.pk))
+        response = self.client.post(url("milestone_edit", milestone.public_id), data)
+
+        self.assertRedirects(response, milestone.get_absolute_url())
+        milestone.refresh_from_db()
+        self.assertEqual(
+            (milestone.due_date, milestone.assignee),
+            (datetime.date(2026, 9, 30), member),
+        )
+        self.assertEqual(change_grantees(milestone), {"contributor_a"})
+        self.assertEqual(
+            history(milestone)[-1],
+            (
+                "updated",
+                {
+                    "due_date": ["2026-06-30", "2026-09-30"],
+                    "assignee": [None, "Contributor A"],
+                },
+                "admin_a",
+            ),
+        )
+
+        self.client.force_login(self.contributor_a)
+        path = url("milestone_description_edit", milestone.public_id)
+        data = form_data(self.client.get(path).context["form"])
+        data["description"] = "Published on the tender portal."
+        self.client.post(path, data)
+
+        milestone.refresh_from_db()
+        self.assertEqual(milestone.description, "Published on the tender portal.")
+        path = url("milestone_edit", milestone.public_id)
+        self.assert_refused(self.contributor_a, "post", path, 403, data)
+        self.assert_refused(self.admin_b, "get", path, 404)
 
 
 class EditConflictTests(ManageTestCase):
