@@ -798,3 +798,55 @@ def _subtree(lens, entry):
         if depth is not None:
             subtree.append(f"{number} {numbered}")
     return subtree
+
+
+# Editing pages of the functional administrators ------------------------------
+
+
+class EditConflict(Exception):
+    """The record changed since the version its editor started from."""
+
+
+def _check_version(obj, version):
+    saved = (
+        type(obj)
+        .objects.select_for_update()
+        .filter(pk=obj.pk)
+        .values_list("updated_at", flat=True)
+        .get()
+    )
+    if saved.isoformat() != version:
+        raise EditConflict(f"{obj._meta.model_name} {obj.pk} changed since {version}.")
+
+
+@transaction.atomic
+def do_edit_component(
+    component, *, version, values, organisations=None, members=None, acting_user
+):
+    """Apply one edit form to ``component`` (or a milestone), all or nothing.
+
+    ``version`` is the ``updated_at`` the editor started from, in ISO format;
+    when the component has changed since, nothing is saved and
+    ``EditConflict`` is raised. ``organisations`` and ``members`` (projects)
+    are left alone when None. Returns whether anything changed.
+    """
+    _check_version(component, version)
+    changed = bool(do_update_component(component, acting_user=acting_user, **values))
+    if organisations is not None:
+        changed |= do_set_organisations(
+            component, organisations, acting_user=acting_user
+        )
+    if members is not None:
+        changed |= do_set_project_members(component, members, acting_user=acting_user)
+    return changed
+
+
+@transaction.atomic
+def do_create_project(*, organisations, members, acting_user, **fields):
+    """Create a project together with its first members."""
+    project = do_create_component(
+        Project, organisations=organisations, acting_user=acting_user, **fields
+    )
+    if members:
+        do_set_project_members(project, members, acting_user=acting_user)
+    return project

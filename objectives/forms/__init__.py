@@ -1,0 +1,1 @@
+"""The forms of the components, one module per area of the interface."""
