@@ -259,13 +259,15 @@ def can_manage_memberships(user, organisation):
     return can_create(user, Membership, organisation)
 
 
-def get_for_user(user, model, public_id, action=Action.VIEW):
+def get_for_user(user, model, public_id, action=Action.VIEW, *, related=()):
     """The ``model`` with ``public_id`` for ``user`` to do ``action`` on.
 
     An invisible row is answered like a missing one (404); a visible row the
-    user may not act on raises 403.
+    user may not act on raises 403. ``related`` names foreign keys to read in
+    the same query.
     """
-    obj = visible(user, model).filter(public_id=public_id).first()
+    rows = visible(user, model).select_related(*related)
+    obj = rows.filter(public_id=public_id).first()
     if obj is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
     if action != Action.VIEW and not can(user, action, obj):
