@@ -59,6 +59,7 @@ def roles_by_organisation(user):
         user._traject_roles = dict(
             Membership.objects.active()
             .filter(person__user=user)
+            .order_by()
             .values_list("organisation_id", "role")
         )
     return user._traject_roles
@@ -153,14 +154,19 @@ def visible(user, model):
 
 
 def _held_codenames(user, obj):
-    return set(
-        UserObjectPermission.objects.filter(
-            user=user,
-            user__person__is_active=True,
-            content_type=ContentType.objects.get_for_model(obj),
-            object_pk=str(obj.pk),
-        ).values_list("permission__codename", flat=True)
-    )
+    """The grants ``user`` holds on ``obj``, remembered on ``obj`` so that
+    several questions about one object cost one query."""
+    remembered = obj.__dict__.setdefault("_traject_grants", {})
+    if user.pk not in remembered:
+        remembered[user.pk] = set(
+            UserObjectPermission.objects.filter(
+                user=user,
+                user__person__is_active=True,
+                content_type=ContentType.objects.get_for_model(obj),
+                object_pk=str(obj.pk),
+            ).values_list("permission__codename", flat=True)
+        )
+    return remembered[user.pk]
 
 
 def _organisation_ids(component):
@@ -259,13 +265,15 @@ def can_manage_memberships(user, organisation):
     return can_create(user, Membership, organisation)
 
 
-def get_for_user(user, model, public_id, action=Action.VIEW):
+def get_for_user(user, model, public_id, action=Action.VIEW, *, related=()):
     """The ``model`` with ``public_id`` for ``user`` to do ``action`` on.
 
     An invisible row is answered like a missing one (404); a visible row the
-    user may not act on raises 403.
+    user may not act on raises 403. ``related`` names foreign keys to read in
+    the same query.
     """
-    obj = visible(user, model).filter(public_id=public_id).first()
+    rows = visible(user, model).select_related(*related)
+    obj = rows.filter(public_id=public_id).first()
     if obj is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
     if action != Action.VIEW and not can(user, action, obj):

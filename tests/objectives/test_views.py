@@ -200,17 +200,28 @@ class ComponentDetailTests(ViewTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Safe and smooth mobility</h1>")
         self.assertContains(response, "Statusgeschiedenis")
-        self.assertContains(response, "<strong>2025-Q2</strong> — Ahead of schedule.")
+        self.assertContains(
+            response, '<strong class="period-tag">2025-Q2</strong>', count=1
+        )
+        self.assertContains(response, "Ahead of schedule.", count=2)
         self.assertContains(response, "Wijzigingsgeschiedenis")
         self.assertContains(
-            response, "<code>description</code>: — → Halve the number of road deaths."
+            response,
+            "<dt>Beschrijving</dt>\n                <dd>— "
+            '<span aria-hidden="true">→</span>',
         )
         self.assertEqual(
-            [(change.kind, change.actor) for change in response.context["changes"]],
+            [
+                (entry["change"].kind, entry["change"].actor)
+                for entry in response.context["changes"]
+            ],
             [("updated", self.admin_a), ("created", None)],
         )
         self.assertEqual(
-            [report.explanation for report in response.context["status_reports"]],
+            [
+                entry["report"].explanation
+                for entry in response.context["status_periods"]
+            ],
             ["Ahead of schedule."],
         )
 
@@ -219,10 +230,18 @@ class ComponentDetailTests(ViewTestCase):
 
         response = self.client.get(self.plan_objective.get_absolute_url())
 
+        context = response.context
         self.assertEqual(
             [
-                [item.title for item in section["items"]]
-                for section in response.context["linked"]
+                [item.title for item in context[key]]
+                for key in (
+                    "children",
+                    "contributes_to",
+                    "contributions_from",
+                    "projects",
+                    "processes",
+                    "indicators",
+                )
             ],
             [["Fewer road deaths"], [], [], [], [], []],
         )
@@ -287,7 +306,7 @@ class ComponentDetailTests(ViewTestCase):
 
         self.assertContains(response, "Road deaths A</h1>")
         self.assertEqual(
-            [m.value for m in response.context["measurements"]], [Decimal("312")]
+            [row["measurement"] for row in response.context["series"]], ["312"]
         )
 
     def test_project_lists_its_milestones(self):
@@ -405,9 +424,9 @@ class LanguageTests(ViewTestCase):
 
 class QueryCountTests(ViewTestCase):
     HOME_QUERIES = 6
-    # 14 for the page itself, 4 for its managing actions: the roles, the
-    # organisations and two permission checks.
-    DETAIL_QUERIES = 18
+    # 12 for the page itself, 2 for the permission checks of its managing
+    # actions: the roles and the grants.
+    DETAIL_QUERIES = 14
 
     def add_objectives(self, count):
         for number in range(count):
@@ -467,8 +486,8 @@ class QueryCountTests(ViewTestCase):
 
         with self.assertNumQueries(self.DETAIL_QUERIES):
             response = self.client.get(url)
-        self.assertEqual(len(response.context["status_reports"]), 5)
-        self.assertEqual(len(response.context["linked"][3]["items"]), 4)
+        self.assertEqual(len(response.context["status_periods"]), 5)
+        self.assertEqual(len(response.context["projects"]), 4)
 
 
 class AdminSaveTests(ViewTestCase):
