@@ -5,3 +5,26 @@ document.addEventListener("htmx:responseError", (event) => {
     target.setAttribute("role", "alert");
   }
 });
+
+// Contribute ------------------------------------------------------------------
+// When htmx replaces the page's content after a contributor saved, or closes
+// the inline form, the element that had the focus is gone: give the focus to
+// the confirmation, or back to the button that opens the form.
+document.addEventListener("htmx:load", (event) => {
+  const element = event.detail.elt;
+  if (!(element instanceof HTMLElement) || element === document.body) {
+    return;
+  }
+  let focus = null;
+  if (element.id === "content") {
+    focus = element.querySelector(".messages");
+  } else if (element.id === "contribute") {
+    focus = element.querySelector(".contribute-bar .button");
+  }
+  if (focus) {
+    if (!focus.matches("a, button")) {
+      focus.setAttribute("tabindex", "-1");
+    }
+    focus.focus();
+  }
+});

@@ -405,7 +405,9 @@ class LanguageTests(ViewTestCase):
 
 class QueryCountTests(ViewTestCase):
     HOME_QUERIES = 6
-    DETAIL_QUERIES = 14
+    # Three of them ask whether the reader may contribute (roles, the
+    # component's organisations, the reader's grants on it).
+    DETAIL_QUERIES = 17
 
     def add_objectives(self, count):
         for number in range(count):

@@ -1,0 +1,1 @@
+"""The forms of the objectives app, one module per area of the interface."""
