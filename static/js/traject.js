@@ -28,3 +28,28 @@ document.addEventListener("htmx:load", (event) => {
     focus.focus();
   }
 });
+
+// When an inline form is refused for want of a session (htmx then receives
+// the login page) or by the server, keep the form and its input in place and
+// show the notice the form carries for it.
+function refuseContribution(event) {
+  const target = event.detail.target;
+  const container = target && target.closest("#contribute-form");
+  const notice = container && container.querySelector(".contribute-refused");
+  if (!notice) {
+    return false;
+  }
+  notice.hidden = false;
+  notice.focus();
+  return true;
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const answered = event.detail.xhr.responseURL;
+  if (answered && new URL(answered).pathname.startsWith("/login/")) {
+    if (refuseContribution(event)) {
+      event.detail.shouldSwap = false;
+    }
+  }
+});
+document.addEventListener("htmx:responseError", refuseContribution);

@@ -300,6 +300,8 @@ class StatusReportTests(ContributeTestCase):
         self.assertContains(response, f'hx-post="{self.url()}"')
         self.assertContains(response, "<h2", count=1)
         self.assertIn("HX-Request", response["Vary"])
+        # Shown by traject.js when a later submission is refused by the server.
+        self.assertContains(response, 'class="contribute-errors contribute-refused"')
 
     def test_htmx_gets_errors_in_place(self):
         response = self.post(explanation="", headers=HTMX)
