@@ -682,18 +682,34 @@ class MilestoneUpdateTests(ContributeTestCase):
     FORM_QUERIES = 11
     SAVE_QUERIES = 18
 
-    def test_form_page_and_save_queries_are_pinned(self):
+    def test_form_page_and_save_queries_are_pinned_and_do_not_grow(self):
         self.client.force_login(self.contributor_a)
         warm_content_types()
         with self.assertNumQueries(self.FORM_QUERIES):
             self.client.get(self.url())
+        for number in range(4):
+            actions.do_report_status(
+                self.milestone,
+                period=self.quarter,
+                colour=GREEN,
+                explanation=f"Report {number}",
+                acting_user=self.admin_a,
+            )
+        with self.assertNumQueries(self.FORM_QUERIES):
+            self.client.get(self.url())
 
+        known = self.milestone.status_reports.order_by("-pk").first().pk
         day = (self.today - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
         self.milestone.refresh_from_db()
         version = self.milestone.updated_at.isoformat()
         warm_content_types()
         with self.assertNumQueries(self.SAVE_QUERIES):
-            response = self.post(completed_on=day, known_version=version, login=False)
+            response = self.post(
+                completed_on=day,
+                known_version=version,
+                known_report=known,
+                login=False,
+            )
         self.assertEqual(response.status_code, 302)
 
 
@@ -986,3 +1002,67 @@ class ContributePanelTests(ContributeTestCase):
         response = self.client.get(milestone.get_absolute_url())
 
         self.assertContains(response, 'id="contribute"')
+
+
+class RefusedRequestTests(ContributeTestCase):
+    def forms(self):
+        """Each form's address and a submission it would accept."""
+        return [
+            (
+                f"{self.project.get_absolute_url()}status/",
+                {"period": self.quarter.label, "colour": RED, "explanation": "Late."},
+            ),
+            (
+                f"{self.milestone.get_absolute_url()}update/",
+                {
+                    "period": self.quarter.label,
+                    "colour": BLUE,
+                    "completed_on": "01/01/2025",
+                    "explanation": "Done.",
+                    "known_version": self.milestone.updated_at.isoformat(),
+                },
+            ),
+            (
+                f"{self.indicator.get_absolute_url()}measurements/new/",
+                {"period": self.year.label, "value": "3", "note": ""},
+            ),
+        ]
+
+    def assert_nothing_changed(self, before):
+        self.assertEqual(self.rows(), before)
+        self.milestone.refresh_from_db()
+        self.assertIsNone(self.milestone.completed_on)
+
+    def test_anonymous_visitor_changes_nothing(self):
+        before = self.rows()
+        for url, data in self.forms():
+            with self.subTest(url=url):
+                response = self.client.post(url, data, headers=HTMX)
+
+                self.assertRedirects(
+                    response, f"/login/?next={url}", fetch_redirect_response=False
+                )
+        self.assert_nothing_changed(before)
+
+    def test_post_without_csrf_token_changes_nothing(self):
+        before = self.rows()
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.contributor_a)
+        for url, data in self.forms():
+            with self.subTest(url=url):
+                self.assertEqual(client.post(url, data).status_code, 403)
+        self.assert_nothing_changed(before)
+
+    def test_other_methods_are_not_allowed(self):
+        self.client.force_login(self.contributor_a)
+        for url, _ in self.forms():
+            with self.subTest(url=url):
+                self.assertEqual(self.client.put(url).status_code, 405)
+
+    def test_the_same_forms_are_accepted_from_a_contributor(self):
+        self.client.force_login(self.contributor_a)
+        for url, data in self.forms():
+            with self.subTest(url=url):
+                self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.milestone.refresh_from_db()
+        self.assertEqual(self.milestone.completed_on, datetime.date(2025, 1, 1))
