@@ -24,6 +24,7 @@ from objectives import access
 from objectives.models import (
     Change,
     Indicator,
+    Lens,
     Milestone,
     Objective,
     Process,
@@ -151,6 +152,17 @@ def my_milestones(user, day):
         milestone.days = abs((milestone.due_date - day).days)
         (overdue if late else upcoming).append(milestone)
     return overdue, upcoming
+
+
+def coordinated_lenses(user):
+    """The current lenses whose coordinators include ``user``'s person."""
+    return list(
+        access.visible(user, Lens)
+        .filter(
+            coordinators__user=user, coordinators__is_active=True, is_archived=False
+        )
+        .order_by("name")
+    )
 
 
 def _in_my_organisations(user, model):

@@ -22,6 +22,7 @@ def home(request):
         "upcoming_milestones": upcoming,
         "upcoming_days": dashboard.UPCOMING_DAYS,
         "changes": dashboard.recent_changes(request.user),
+        "coordinated_lenses": dashboard.coordinated_lenses(request.user),
     }
     return render(request, "objectives/home.html", context)
 
@@ -73,5 +74,7 @@ def search_results(request):
             )
             context["chosen"] = chosen
         else:
-            context["groups"] = search.preview(request.user, terms)
+            groups = search.preview(request.user, terms)
+            context["groups"] = groups
+            context["found_any"] = any(group.total for group in groups)
     return render(request, "objectives/search.html", context)

@@ -488,7 +488,7 @@ class HomeTests(BrowseTestCase):
         make_objective(
             lead_organisation=self.organisation_a,
             code="SD 9",
-            title="Reported too long ago",
+            title="Yearly without a report",
             responsible=person,
             reporting_frequency=ReportingFrequency.YEARLY,
         )
@@ -508,7 +508,7 @@ class HomeTests(BrowseTestCase):
             [
                 ("Owes its report", previous.label),
                 (
-                    "Reported too long ago",
+                    "Yearly without a report",
                     str(self.today.year - 1),
                 ),
             ],
@@ -548,6 +548,16 @@ class HomeTests(BrowseTestCase):
         for hidden in ("Secret tender", "Secret reorganisation", "Clean air"):
             self.assertNotIn(hidden, titles)
         self.assertEqual(len(response.context["changes"]), 15)
+
+    def test_coordinator_sees_the_plans_they_coordinate(self):
+        self.client.force_login(self.coordinator)
+
+        response = self.client.get("/")
+
+        self.assertEqual(response.context["coordinated_lenses"], [self.plan_lens])
+        self.assertContains(
+            response, f'<a href="{self.plan_lens.get_absolute_url()}">Mobility plan</a>'
+        )
 
     def test_my_organisations_link_to_their_overview(self):
         self.client.force_login(self.reader_a)
@@ -931,7 +941,7 @@ class BrowseQueryCountTests(BrowseTestCase):
     session and user, the entity switcher's organisations, and the page's
     own."""
 
-    HOME = 10
+    HOME = 11
     OVERVIEW = 10
     LENS_LIST = 4
     LENS = 12

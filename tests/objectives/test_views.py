@@ -405,7 +405,7 @@ class LanguageTests(ViewTestCase):
 
 
 class QueryCountTests(ViewTestCase):
-    HOME_QUERIES = 10
+    HOME_QUERIES = 11
     DETAIL_QUERIES = 14
 
     def add_objectives(self, count):
