@@ -154,6 +154,9 @@ def _matches(kind, row, filters):
 
 
 class _OverviewBuilder:
+    """Arranges the rows read for an overview into branches, keeping what
+    matches the filters and the objectives above it."""
+
     def __init__(self, objectives, links, components, filters):
         self.filters = filters
         self.links = links
@@ -161,11 +164,13 @@ class _OverviewBuilder:
         self.children = defaultdict(list)
         for objective in objectives:
             self.children[objective.parent_id].append(objective)
-        self.match_count = 0
+        # (kind, pk) of the matching rows: a project under two objectives
+        # counts once.
+        self.matched = set()
 
     def keep(self, kind, row):
         if _matches(kind, row, self.filters):
-            self.match_count += 1
+            self.matched.add((kind, row.pk))
             return True
         return False
 
@@ -261,7 +266,7 @@ def organisation_overview(user, organisation, data, today):
         branches=branches,
         unplaced=unplaced,
         filters=filters,
-        match_count=builder.match_count,
+        match_count=len(builder.matched),
     )
 
 
