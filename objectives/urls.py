@@ -30,11 +30,20 @@ DETAIL_PAGES = [
 ]
 
 urlpatterns = [
+    # Browsing: home, entity overview, lenses and search.
     path("", browse.home, name="home"),
     path(
         "organisations/<str:ovo_number>/",
         browse.organisation_detail,
         name="organisation_detail",
+    ),
+    path("lenses/", browse.lens_list, name="lens_list"),
+    path("lenses/<uuid:public_id>/", browse.lens_detail, name="lens_detail"),
+    path("search/", browse.search_results, name="search"),
+    path(
+        "objectives/<uuid:public_id>/beneath/",
+        browse.objective_beneath,
+        name="objective_beneath",
     ),
     *(
         path(

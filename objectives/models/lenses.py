@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models.components import Legislature
@@ -58,6 +59,9 @@ class Lens(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("objectives:lens_detail", args=[self.public_id])
 
     @property
     def is_government_wide(self):

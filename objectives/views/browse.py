@@ -1,17 +1,80 @@
 from django.shortcuts import render
+from django.utils import timezone
 
-from objectives import access
-from objectives.cascades import organisation_cascades
+from objectives import access, dashboard, search
+from objectives.cascades import add_beneath, lens_cascade, organisation_overview
+from objectives.catalogue import lens_catalogue
+from objectives.filters import MINIMUM_QUERY_LENGTH, SearchForm
+from objectives.models import Lens, Objective
 
 
 def home(request):
-    organisations = list(access.organisations_of(request.user).order_by("name"))
-    cascades = organisation_cascades(request.user, organisations)
-    return render(request, "objectives/home.html", {"cascades": cascades})
+    today = timezone.localdate()
+    responsibilities = dashboard.responsibilities(request.user, today)
+    overdue, upcoming = dashboard.my_milestones(request.user, today)
+    context = {
+        "responsibilities": responsibilities,
+        "responsibility_count": sum(
+            len(group["components"]) for group in responsibilities
+        ),
+        "owed_reports": dashboard.owed_reports(responsibilities, today),
+        "overdue_milestones": overdue,
+        "upcoming_milestones": upcoming,
+        "upcoming_days": dashboard.UPCOMING_DAYS,
+        "changes": dashboard.recent_changes(request.user),
+        "coordinated_lenses": dashboard.coordinated_lenses(request.user),
+    }
+    return render(request, "objectives/home.html", context)
 
 
 def organisation_detail(request, ovo_number):
     organisation = access.get_organisation(request.user, ovo_number)
-    cascades = organisation_cascades(request.user, [organisation])
-    context = {"organisation": organisation, "cascades": cascades}
+    overview = organisation_overview(
+        request.user, organisation, request.GET, timezone.localdate()
+    )
+    context = {"organisation": organisation, "overview": overview}
     return render(request, "objectives/organisation_detail.html", context)
+
+
+def lens_list(request):
+    context = {"groups": lens_catalogue(request.user)}
+    return render(request, "objectives/lens_list.html", context)
+
+
+def lens_detail(request, public_id):
+    lens = access.get_for_user(request.user, Lens, public_id)
+    context = {
+        "lens": lens,
+        "cascade": lens_cascade(request.user, lens),
+        "coordinators": list(lens.coordinators.order_by("last_name", "first_name")),
+    }
+    return render(request, "objectives/lens_detail.html", context)
+
+
+def objective_beneath(request, public_id):
+    """What lies beneath an objective, as a fragment for the lens page."""
+    objective = access.get_for_user(request.user, Objective, public_id)
+    add_beneath(request.user, [objective])
+    context = {"objective": objective}
+    return render(request, "objectives/includes/_objective_beneath.html", context)
+
+
+def search_results(request):
+    form = SearchForm(request.GET or None, types=search.SEARCHED_TYPES)
+    context = {
+        "form": form,
+        "types": search.SEARCHED,
+        "minimum_length": MINIMUM_QUERY_LENGTH,
+    }
+    if form.is_valid():
+        terms, chosen = form.terms(), form.cleaned_data["type"]
+        if chosen:
+            context["page"] = search.results_page(
+                request.user, terms, chosen, request.GET.get("page")
+            )
+            context["chosen"] = chosen
+        else:
+            groups = search.preview(request.user, terms)
+            context["groups"] = groups
+            context["found_any"] = any(group.total for group in groups)
+    return render(request, "objectives/search.html", context)

@@ -25,20 +25,18 @@ from tests.personas import PersonaTestCase
 CONFIDENTIAL = Confidentiality.CONFIDENTIAL
 
 
-def cascade_titles(response):
-    """The home page's cascades as (organisation, [(objective, [children])])."""
+def branch_titles(response):
+    """The entity overview's cascade as [(objective, [children])]."""
     return [
-        (
-            cascade["organisation"].name,
-            [
-                (
-                    branch["objective"].title,
-                    [child.title for child in branch["children"]],
-                )
-                for branch in cascade["branches"]
-            ],
-        )
-        for cascade in response.context["cascades"]
+        (branch.objective.title, [child.objective.title for child in branch.children])
+        for branch in response.context["overview"].branches
+    ]
+
+
+def change_titles(response):
+    """The home page's recent changes as [(record title, kind)], newest first."""
+    return [
+        (change.subject_title, change.kind) for change in response.context["changes"]
     ]
 
 
@@ -134,43 +132,38 @@ class LoginTests(ViewTestCase):
 
 
 class HomeTests(ViewTestCase):
-    def test_reader_sees_the_visible_cascade_of_own_organisation(self):
+    def test_reader_sees_the_changes_of_visible_components_of_own_organisation(self):
         self.client.force_login(self.reader_a)
 
         response = self.client.get("/")
 
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
-            cascade_titles(response),
+            change_titles(response),
             [
-                (
-                    "Department A",
-                    [("Safe and smooth mobility", ["Fewer road deaths"])],
-                )
+                ("Road deaths A", "created"),
+                ("Cycling plan A", "created"),
+                ("Traffic signs A", "created"),
+                ("Tender awarded A", "created"),
+                ("Speed checks A", "created"),
+                ("Safe and smooth mobility", "updated"),
+                ("Old plan", "archived"),
+                ("Old plan", "created"),
+                ("Fewer road deaths", "created"),
+                ("Safe and smooth mobility", "created"),
             ],
         )
         self.assertContains(response, "Safe and smooth mobility")
-        self.assertContains(response, "Fewer road deaths")
-        for hidden in ("Secret reorganisation", "Old plan", "Clean air"):
+        for hidden in ("Secret reorganisation", "Clean air", "Speed checks B"):
             self.assertNotContains(response, hidden)
 
-    def test_administrator_also_sees_confidential_objectives(self):
+    def test_administrator_also_sees_changes_of_confidential_objectives(self):
         self.client.force_login(self.admin_a)
 
         response = self.client.get("/")
 
-        self.assertEqual(
-            cascade_titles(response),
-            [
-                (
-                    "Department A",
-                    [
-                        ("Safe and smooth mobility", ["Fewer road deaths"]),
-                        ("Secret reorganisation", []),
-                    ],
-                )
-            ],
-        )
+        self.assertIn(("Secret reorganisation", "created"), change_titles(response))
+        self.assertEqual(len(change_titles(response)), 11)
 
     def test_reader_of_other_organisation_sees_only_that_organisation(self):
         self.client.force_login(self.reader_b)
@@ -178,7 +171,15 @@ class HomeTests(ViewTestCase):
         response = self.client.get("/")
 
         self.assertEqual(
-            cascade_titles(response), [("Department B", [("Clean air", [])])]
+            change_titles(response),
+            [
+                ("Road deaths B", "created"),
+                ("Cycling plan B", "created"),
+                ("Traffic signs B", "created"),
+                ("Tender awarded B", "created"),
+                ("Speed checks B", "created"),
+                ("Clean air", "created"),
+            ],
         )
         self.assertNotContains(response, "Safe and smooth mobility")
 
@@ -187,7 +188,7 @@ class HomeTests(ViewTestCase):
 
         response = self.client.get("/")
 
-        self.assertEqual(cascade_titles(response), [])
+        self.assertEqual(change_titles(response), [])
         self.assertContains(response, "functioneel beheerder")
 
 
@@ -325,8 +326,8 @@ class OrganisationDetailTests(ViewTestCase):
 
         response = self.client.get("/organisations/OVO000001/")
 
-        self.assertContains(response, "<h1>Department A</h1>")
-        self.assertEqual(cascade_titles(response), [("Department A", [])])
+        self.assertContains(response, "Department A <span")
+        self.assertEqual(branch_titles(response), [])
         self.assertNotContains(response, "Safe and smooth mobility")
 
     def test_own_organisation_shows_its_visible_objectives(self):
@@ -335,8 +336,8 @@ class OrganisationDetailTests(ViewTestCase):
         response = self.client.get("/organisations/OVO000001/")
 
         self.assertEqual(
-            cascade_titles(response),
-            [("Department A", [("Safe and smooth mobility", ["Fewer road deaths"])])],
+            branch_titles(response),
+            [("Safe and smooth mobility", ["Fewer road deaths"])],
         )
 
     def test_unknown_organisation_is_not_found(self):
@@ -423,7 +424,7 @@ class LanguageTests(ViewTestCase):
 
 
 class QueryCountTests(ViewTestCase):
-    HOME_QUERIES = 6
+    HOME_QUERIES = 11
     # 12 for the page itself, 2 for the permission checks of its managing
     # actions: the roles and the grants.
     DETAIL_QUERIES = 14
@@ -474,7 +475,7 @@ class QueryCountTests(ViewTestCase):
 
         with self.assertNumQueries(self.HOME_QUERIES):
             response = self.client.get("/")
-        self.assertEqual(len(response.context["cascades"][0]["branches"]), 6)
+        self.assertEqual(len(response.context["changes"]), 15)
 
     def test_detail_queries_do_not_grow_with_the_links(self):
         self.client.force_login(self.reader_a)
