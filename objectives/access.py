@@ -235,6 +235,10 @@ def can(user, action, obj):
     """Whether ``user`` may do ``action`` on ``obj``."""
     if not user.is_authenticated or not user.is_active:
         return False
+    if action == Action.EDIT and getattr(obj, "is_archived", False):
+        # An archived component takes no new status, measurement or
+        # description until an administrator restores it.
+        return False
     if is_global_admin(user):
         return True
     if isinstance(obj, COMPONENT_MODELS):

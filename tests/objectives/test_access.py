@@ -786,3 +786,15 @@ class OrganisationsOfTests(PersonaTestCase):
             access.visible(self.reader_a, Organisation).count(),
             Organisation.objects.count(),
         )
+
+
+class ArchivedComponentTests(PersonaTestCase):
+    def test_archived_component_takes_no_contribution_from_anyone(self):
+        project = make_project(lead_organisation=self.organisation_a)
+        actions.do_archive_component(project, acting_user=self.admin_a)
+
+        for user in (self.contributor_a, self.admin_a, self.global_admin):
+            self.assertIs(access.can(user, Action.EDIT, project), False)
+            self.assertIs(access.can(user, Action.VIEW, project), True)
+        self.assertIs(access.can(self.admin_a, Action.DELETE, project), True)
+        self.assertIs(access.can(self.admin_a, Action.LINK, project), True)
