@@ -3,6 +3,7 @@
 import datetime
 from unittest import mock
 
+from django.conf import settings
 from django.utils import timezone
 
 from objectives import actions
@@ -168,6 +169,8 @@ class OrganisationOverviewTests(BrowseTestCase):
 
     def test_reader_sees_the_cascade_with_what_realises_it(self):
         self.client.force_login(self.reader_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get(self.url)
 
@@ -348,6 +351,8 @@ class OrganisationOverviewTests(BrowseTestCase):
             self.confidential, acting_user=None, responsible=self.admin_b.person
         )
         self.client.force_login(self.reader_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get(self.url)
 
@@ -455,6 +460,8 @@ class HomeTests(BrowseTestCase):
             assignee=self.contributor_a.person,
         )
         self.client.force_login(self.reader_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get("/")
 
@@ -499,6 +506,8 @@ class HomeTests(BrowseTestCase):
             start_date=self.today + datetime.timedelta(days=366),
         )
         self.client.force_login(self.reader_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get("/")
 
@@ -612,6 +621,8 @@ class LensListTests(BrowseTestCase):
 
     def test_reader_sees_government_wide_and_own_lenses_by_kind(self):
         self.client.force_login(self.reader_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get("/lenses/")
 
@@ -629,6 +640,8 @@ class LensListTests(BrowseTestCase):
 
     def test_coordinator_also_sees_the_plan_they_coordinate(self):
         self.client.force_login(self.coordinator)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get("/lenses/")
 
@@ -713,6 +726,8 @@ class LensDetailTests(BrowseTestCase):
 
     def test_each_objective_shows_what_lies_beneath_it(self):
         self.client.force_login(self.reader_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
         response = self.client.get(self.coalition.get_absolute_url())
 

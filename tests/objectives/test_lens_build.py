@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from objectives import actions
 from objectives.models import Change, Confidentiality, Lens, LensEntry, Objective
@@ -115,6 +116,11 @@ class LensTestCase(PersonaTestCase):
 
 
 class LensEntryActionTests(LensTestCase):
+    def setUp(self):
+        super().setUp()
+        # Refusals in the English source text, whatever the translations say.
+        self.enterContext(translation.override("en"))
+
     def move(self, entry, **kwargs):
         return actions.do_move_lens_entry(entry, acting_user=self.admin_a, **kwargs)
 

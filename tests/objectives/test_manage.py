@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from guardian.models import UserObjectPermission
@@ -381,6 +382,8 @@ class CreateComponentTests(ManageTestCase):
 
     def test_a_duplicate_code_is_refused_with_a_clear_message(self):
         self.client.force_login(self.admin_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         before = self.snapshot()
         response = self.client.post(
             url("objective_create", "OVO000001"), self.objective_data(code="SD 5")
@@ -408,6 +411,8 @@ class CreateComponentTests(ManageTestCase):
 
     def test_a_duplicate_project_code_is_refused(self):
         self.client.force_login(self.admin_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         response = self.client.post(
             url("project_create", "OVO000001"),
             {
@@ -444,14 +449,16 @@ class CreateComponentTests(ManageTestCase):
         self.assertEqual(
             response.context["form"].errors["end_date"],
             [
-                "The end date (31/12/2025) cannot lie before the start date "
-                "(01/01/2026)."
+                "De einddatum (31/12/2025) kan niet voor de startdatum "
+                "(01/01/2026) liggen."
             ],
         )
         self.assertEqual(Project.objects.count(), 1)
 
     def test_a_strategic_objective_has_no_parent(self):
         self.client.force_login(self.admin_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         response = self.client.post(
             url("objective_create", "OVO000001"),
             self.objective_data(parent=self.objective_a.pk),
@@ -467,6 +474,8 @@ class CreateComponentTests(ManageTestCase):
 
     def test_a_parent_belongs_to_the_same_legislature(self):
         self.client.force_login(self.admin_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         data = self.objective_data(
             level="operational",
             parent=self.objective_a.pk,
@@ -562,6 +571,8 @@ class EditComponentTests(ManageTestCase):
             code="OD 5.1",
         )
         data = self.edit_form(self.admin_a, self.objective_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         data.update(level="operational", parent=str(child.pk))
         response = self.client.post(
             url("objective_edit", self.objective_a.public_id), data
@@ -726,6 +737,8 @@ class EditComponentTests(ManageTestCase):
 class EditConflictTests(ManageTestCase):
     def test_the_second_editor_gets_a_conflict_and_loses_nothing(self):
         self.client.force_login(self.admin_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         path = url("project_edit", self.project_a.public_id)
         data = form_data(self.client.get(path).context["form"])
 
@@ -786,6 +799,8 @@ class EditConflictTests(ManageTestCase):
 class ArchiveComponentTests(ManageTestCase):
     def test_administrator_confirms_then_archives_and_restores(self):
         self.client.force_login(self.admin_a)
+        # The English source text, whatever the translations say.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         path = url("objective_archive", self.objective_a.public_id)
         before = self.snapshot()
         response = self.client.get(path)
