@@ -69,6 +69,8 @@ def main():
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    # Read the database before Playwright runs its event loop in this thread.
+    targets = pages()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -79,7 +81,7 @@ def main():
         page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
         page.locator("form.login button[type=submit]").click()
         page.wait_for_load_state()
-        for name, path in pages():
+        for name, path in targets:
             page.goto(f"{arguments.base_url}{path}")
             page.screenshot(path=str(out / f"{name}.png"))
             print(f"{out / name}.png  {path}")
