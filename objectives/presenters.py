@@ -1,8 +1,9 @@
 """What a detail page shows of a component, each link filtered by access.
 
 One builder per component type. Each runs a fixed number of queries whatever
-the number of links, status reports, milestones or measurements: linked lists
-carry their latest status in the same query (``with_latest_status``).
+the number of links, status reports, milestones or measurements: the linked
+sections come from ``objectives.linked``, their items with their latest
+status in the same query.
 """
 
 import datetime
@@ -12,20 +13,18 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from objectives import access
-from objectives.cascades import code_key
+from objectives import linked
 from objectives.charts import format_number, indicator_chart
 from objectives.models import (
     STATUS_SUBJECTS,
     Change,
     Indicator,
-    Lens,
     Milestone,
     Objective,
     Person,
@@ -35,7 +34,6 @@ from objectives.models import (
     StatusReport,
 )
 from objectives.periods import Period
-from objectives.status import with_latest_status
 
 # Foreign keys read in the same query as the component itself.
 RELATED = {
@@ -70,19 +68,6 @@ CHANGE_LABELS = {
 # The change history shows the newest changes; older ones stay in the admin.
 CHANGES_SHOWN = 50
 
-# The context entries that list linked components, and the types they hold.
-LINK_KEYS = [
-    "parent_list",
-    "children",
-    "contributes_to",
-    "contributions_from",
-    "projects",
-    "processes",
-    "indicators",
-    "objectives",
-    "programmes",
-    "project_list",
-]
 COMPONENT_TYPES = {Objective, Project, Milestone, Process, Programme, Indicator}
 # What the history shows instead of a component the page does not list.
 WITHHELD = _("a component not shown here")
@@ -179,13 +164,14 @@ def _status(component):
 
 
 def _shown_names(context):
-    """The names of the linked components the page lists: the only ones the
-    change history may name."""
-    names = set()
-    for key in LINK_KEYS:
-        items = context.get(key) or []
-        names.update(str(item) for item in items)
-    return names
+    """The names of the linked components the page lists, on the page or a
+    section's further pages: the only ones the change history may name."""
+    return {
+        str(item)
+        for section in context["sections"].values()
+        if section.spec.kind == linked.COMPONENTS
+        for item in section.items
+    }
 
 
 def _changes(component, shown_names):
@@ -286,94 +272,42 @@ def _change_value(field, value):
 # Linked components ----------------------------------------------------------
 
 
-def _linked(user, model, **lookup):
-    """Visible, current ``model`` rows linked through ``lookup``, with status."""
-    rows = (
-        access.visible(user, model)
-        .filter(is_archived=False, **lookup)
-        .select_related("lead_organisation")
-    )
-    if model._meta.model_name in STATUS_SUBJECTS:
-        rows = with_latest_status(rows)
-    return sorted(rows, key=lambda row: code_key(row.code))
-
-
-def _objective_relations(user, objective):
-    """The parent, children and contributions of ``objective`` in one query."""
-    through = Objective.contributes_to.through
-    contributes_to = Exists(
-        through.objects.filter(from_objective=objective, to_objective=OuterRef("pk"))
-    )
-    contributes_from = Exists(
-        through.objects.filter(from_objective=OuterRef("pk"), to_objective=objective)
-    )
-    related = with_latest_status(
-        access.visible(user, Objective)
-        .filter(
-            Q(pk=objective.parent_id)
-            | (
-                Q(is_archived=False)
-                & (Q(parent=objective) | contributes_to | contributes_from)
-            )
-        )
-        .annotate(is_contributed_to=contributes_to, contributes=contributes_from)
-        .select_related("lead_organisation")
-    )
-    related = sorted(related, key=lambda row: code_key(row.code))
-    parent = next((o for o in related if o.pk == objective.parent_id), None)
-    return {
-        "parent": parent,
-        "parent_list": [parent] if parent else [],
-        "children": [o for o in related if o.parent_id == objective.pk],
-        "contributes_to": [o for o in related if o.is_contributed_to],
-        "contributions_from": [o for o in related if o.contributes],
+def _linked(user, component):
+    """Every linked section of ``component``; each section's shown items
+    also under its own name, as the templates and the history read them."""
+    # Templates name a section by its key with underscores for hyphens.
+    found = {
+        key.replace("-", "_"): section
+        for key, section in linked.sections(user, component).items()
     }
+    return {"sections": found, **{k: s.shown for k, s in found.items()}}
 
 
 def _objective(user, objective):
-    lenses = (
-        access.visible(user, Lens)
-        .filter(entries__objective=objective, is_archived=False)
-        .select_related("organisation")
-        .order_by("name")
-    )
-    return {
-        **_objective_relations(user, objective),
-        "projects": _linked(user, Project, objectives=objective),
-        "processes": _linked(user, Process, objectives=objective),
-        "indicators": _linked(user, Indicator, objectives=objective),
-        "lenses": list(lenses),
-    }
+    context = _linked(user, objective)
+    parent = context.pop("parent")
+    context["parent"] = parent[0] if parent else None
+    context["parent_list"] = parent
+    return context
 
 
 def _project(user, project):
-    milestones = list(
-        with_latest_status(
-            project.milestones.filter(is_archived=False).select_related("assignee")
-        )
-    )
-    today = timezone.localdate()
-    for milestone in milestones:
-        milestone.is_overdue = (
-            milestone.completed_on is None and milestone.due_date < today
-        )
-    return {
-        "objectives": _linked(user, Objective, projects=project),
-        "programmes": _linked(user, Programme, projects=project),
-        "members": list(project.members.all()),
-        "milestones": milestones,
-        "milestone_progress": {
-            "total": len(milestones),
-            "completed": sum(m.completed_on is not None for m in milestones),
-            "overdue": sum(m.is_overdue for m in milestones),
-        },
+    context = _linked(user, project)
+    milestones = context["sections"]["milestones"].items
+    context["milestone_progress"] = {
+        "total": len(milestones),
+        "completed": sum(m.completed_on is not None for m in milestones),
+        "overdue": sum(m.is_overdue for m in milestones),
     }
+    return context
 
 
 def _milestone(user, milestone):
-    projects = _linked(user, Project, pk=milestone.project_id)
+    context = _linked(user, milestone)
+    projects = context.pop("project")
     today = timezone.localdate()
     return {
+        **context,
         "project": projects[0] if projects else None,
         "project_list": projects,
         "is_overdue": milestone.completed_on is None and milestone.due_date < today,
@@ -381,27 +315,27 @@ def _milestone(user, milestone):
 
 
 def _process(user, process):
-    return {"objectives": _linked(user, Objective, processes=process)}
+    return _linked(user, process)
 
 
 def _programme(user, programme):
-    projects = _linked(user, Project, programmes=programme)
+    context = _linked(user, programme)
+    # Every visible project is counted, not only the ones shown.
     counts = {colour: 0 for colour in COLOUR_ORDER}
-    for project in projects:
+    for project in context["sections"]["projects"].items:
         counts[project.status_colour] += 1
-    return {
-        "projects": projects,
-        "colour_counts": [
-            {"colour": colour, "count": count} for colour, count in counts.items()
-        ],
-    }
+    context["colour_counts"] = [
+        {"colour": colour, "count": count} for colour, count in counts.items()
+    ]
+    return context
 
 
 def _indicator(user, indicator):
+    context = _linked(user, indicator)
     measurements = list(indicator.measurements.order_by("period_start"))
     targets = list(indicator.targets.order_by("period_start"))
     return {
-        "objectives": _linked(user, Objective, indicators=indicator),
+        **context,
         "latest_measurement": _point(measurements[-1]) if measurements else None,
         "final_target": _point(targets[-1]) if targets else None,
         "series": _series_rows(measurements, targets),

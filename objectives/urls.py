@@ -268,3 +268,36 @@ urlpatterns += [
         name="measurement_record",
     ),
 ]
+
+
+# Linked sections: every item of a section of a detail page, a page at a time
+# (htmx swaps the fragment in; without JavaScript it is a page of its own).
+
+
+class ComponentConverter:
+    """The URL prefix of a component type, as its model; reversed from the
+    model or one of its rows."""
+
+    models = dict(DETAIL_PAGES)
+    regex = "|".join(models)
+
+    def to_python(self, value):
+        return self.models[value]
+
+    def to_url(self, value):
+        model = value if isinstance(value, type) else type(value)
+        for prefix, candidate in self.models.items():
+            if candidate is model:
+                return prefix
+        raise ValueError(f"{model.__name__} has no detail page.")
+
+
+register_converter(ComponentConverter, "component")
+
+urlpatterns += [
+    path(
+        "<component:model>/<uuid:public_id>/linked/<slug:section>/",
+        components.linked_section,
+        name="linked_section",
+    ),
+]

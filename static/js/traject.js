@@ -53,3 +53,18 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 document.addEventListener("htmx:responseError", refuseContribution);
+
+// Linked sections ---------------------------------------------------------------
+// "Show all" and the pages of a linked section replace the list that holds
+// the link just followed: give the focus to the new list, so that keyboard
+// and screen reader users carry on where they were.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  if (!target || !target.id || !target.id.endsWith("-items")) {
+    return;
+  }
+  const swapped = document.getElementById(target.id);
+  if (swapped && swapped.classList.contains("linked-items")) {
+    swapped.focus();
+  }
+});
