@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
@@ -850,3 +851,39 @@ def do_create_project(*, organisations, members, acting_user, **fields):
     if members:
         do_set_project_members(project, members, acting_user=acting_user)
     return project
+
+
+# Bulk updates for importers ------------------------------------------------
+
+
+def bulk_update_with_history(model, changed, *, acting_user, batch_size=2000):
+    """Save many rows of ``model`` whose fields were already set, each with
+    one ``updated`` change: ``changed`` is a list of (object, {field: [old,
+    new]}) pairs, as ``apply_values`` returns them. Only the named fields are
+    written."""
+    if not changed:
+        return 0
+    fields = sorted({name for _, changes in changed for name in changes})
+    has_updated_at = any(f.name == "updated_at" for f in model._meta.fields)
+    model.objects.bulk_update(
+        [obj for obj, _ in changed],
+        [*fields, "updated_at"] if has_updated_at else fields,
+        batch_size=batch_size,
+    )
+    Change.objects.bulk_create(
+        [
+            _change_row(obj, Change.Kind.UPDATED, changes, acting_user)
+            for obj, changes in changed
+        ],
+        batch_size=batch_size,
+    )
+    return len(changed)
+
+
+def apply_values(obj, values):
+    """Set ``values`` on ``obj`` and return {field: [old, new]} of the fields
+    that really changed, for ``bulk_update_with_history``."""
+    changes = _field_changes(obj, values)
+    if changes and hasattr(obj, "updated_at"):
+        obj.updated_at = timezone.now()
+    return changes
