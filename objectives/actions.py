@@ -30,6 +30,7 @@ from objectives.models import (
     Milestone,
     Objective,
     Organisation,
+    Process,
     Programme,
     Project,
     StatusReport,
@@ -887,3 +888,59 @@ def apply_values(obj, values):
     if changes and hasattr(obj, "updated_at"):
         obj.updated_at = timezone.now()
     return changes
+
+
+# HR imports -----------------------------------------------------------------
+#
+# Bulk writes for the importers of the HR system and the process register.
+# Like the other bulk helpers they run inside the caller's transaction: the
+# import engine applies a whole run in one.
+
+MEMBERSHIP_FIELDS_SHOWN = ("role", "source", "start_date", "end_date")
+
+
+def bulk_create_memberships(memberships, *, acting_user, batch_size=2000):
+    """Insert new memberships, each with a ``created`` change that shows its
+    role, source and dates."""
+    created = Membership.objects.bulk_create(memberships, batch_size=batch_size)
+    Change.objects.bulk_create(
+        [
+            _change_row(
+                membership,
+                Change.Kind.CREATED,
+                {
+                    name: [None, describe(getattr(membership, name))]
+                    for name in MEMBERSHIP_FIELDS_SHOWN
+                },
+                acting_user,
+            )
+            for membership in created
+        ],
+        batch_size=batch_size,
+    )
+    return created
+
+
+def bulk_update_memberships(changed, *, acting_user, batch_size=2000):
+    """Save memberships changed with ``apply_values`` (ended, reopened,
+    dates moved), each with an ``updated`` change; nothing is deleted."""
+    return bulk_update_with_history(
+        Membership, changed, acting_user=acting_user, batch_size=batch_size
+    )
+
+
+def bulk_create_imported_processes(processes, *, acting_user, batch_size=2000):
+    """Insert processes of the process register, each attached to its lead
+    organisation, as ``do_create_component`` would."""
+    created = bulk_create_with_history(
+        Process, processes, acting_user=acting_user, batch_size=batch_size
+    )
+    through = Process.organisations.through
+    through.objects.bulk_create(
+        [
+            through(process_id=process.pk, organisation_id=process.lead_organisation_id)
+            for process in created
+        ],
+        batch_size=batch_size,
+    )
+    return created

@@ -1,7 +1,12 @@
 """Reading feeds one document at a time, so memory stays flat however long
 the feed is."""
 
+import http.client
+import io
 import json
+import urllib.error
+import urllib.parse
+import urllib.request
 
 CHUNK_SIZE = 64 * 1024
 # A document larger than this is not a document of any of our feeds.
@@ -72,3 +77,75 @@ def iter_json_lines(stream):
                 yield json.loads(line)
             except json.JSONDecodeError as error:
                 yield error
+
+
+# Reading a JSON-lines feed from a file or over HTTP --------------------------
+
+HTTP_TIMEOUT_SECONDS = 30
+
+
+class SourceUnavailable(FeedError):
+    """The source did not answer (a 5xx, a timeout, a refused connection):
+    a transient failure, worth trying again later."""
+
+
+def read_json_lines(*, url=None, file=None, timeout=HTTP_TIMEOUT_SECONDS):
+    """The documents of the JSON-lines feed at ``url`` or in ``file``, one by
+    one.
+
+    Nothing is opened before the first document is asked for, so that a
+    failure to reach the source fails the import run that reads it. A line
+    that is not JSON is yielded as its error (see ``iter_json_lines``).
+    """
+    if (url is None) == (file is None):
+        raise ValueError("Read a feed from either a URL or a file.")
+    if url is not None:
+        return _read_url(url, timeout)
+    return _read_file(file)
+
+
+def _read_file(path):
+    try:
+        stream = open(path, encoding="utf-8")  # noqa: SIM115 -- closed below
+    except OSError as error:
+        raise FeedError(f"Cannot open {path}: {error.strerror}.") from error
+    with stream:
+        try:
+            yield from iter_json_lines(_complete_lines(stream, path))
+        except UnicodeDecodeError as error:
+            raise FeedError(f"{path} is not UTF-8: {error.reason}.") from error
+
+
+def _read_url(url, timeout):
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise FeedError(f"{url} is not an HTTP(S) URL.")
+    try:
+        response = urllib.request.urlopen(url, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        if error.code >= 500:
+            raise SourceUnavailable(
+                f"{url} answered {error.code} {error.reason}."
+            ) from error
+        raise FeedError(f"{url} answered {error.code} {error.reason}.") from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise SourceUnavailable(f"{url} cannot be reached: {reason}.") from error
+    with response:
+        try:
+            lines = io.TextIOWrapper(response, encoding="utf-8")
+            yield from iter_json_lines(_complete_lines(lines, url))
+        except UnicodeDecodeError as error:
+            raise FeedError(f"{url} is not UTF-8: {error.reason}.") from error
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            raise SourceUnavailable(
+                f"{url} stopped sending before the end of the feed: {error}."
+            ) from error
+
+
+def _complete_lines(lines, location):
+    """The lines of a feed, each ending in a newline: a last line without
+    one means the feed was cut off, and the run fails."""
+    for line in lines:
+        if not line.endswith("\n"):
+            raise FeedError(f"The feed {location} ends inside a line.")
+        yield line
