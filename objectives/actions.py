@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
@@ -29,6 +30,7 @@ from objectives.models import (
     Milestone,
     Objective,
     Organisation,
+    Process,
     Programme,
     Project,
     StatusReport,
@@ -850,3 +852,95 @@ def do_create_project(*, organisations, members, acting_user, **fields):
     if members:
         do_set_project_members(project, members, acting_user=acting_user)
     return project
+
+
+# Bulk updates for importers ------------------------------------------------
+
+
+def bulk_update_with_history(model, changed, *, acting_user, batch_size=2000):
+    """Save many rows of ``model`` whose fields were already set, each with
+    one ``updated`` change: ``changed`` is a list of (object, {field: [old,
+    new]}) pairs, as ``apply_values`` returns them. Only the named fields are
+    written."""
+    if not changed:
+        return 0
+    fields = sorted({name for _, changes in changed for name in changes})
+    has_updated_at = any(f.name == "updated_at" for f in model._meta.fields)
+    model.objects.bulk_update(
+        [obj for obj, _ in changed],
+        [*fields, "updated_at"] if has_updated_at else fields,
+        batch_size=batch_size,
+    )
+    Change.objects.bulk_create(
+        [
+            _change_row(obj, Change.Kind.UPDATED, changes, acting_user)
+            for obj, changes in changed
+        ],
+        batch_size=batch_size,
+    )
+    return len(changed)
+
+
+def apply_values(obj, values):
+    """Set ``values`` on ``obj`` and return {field: [old, new]} of the fields
+    that really changed, for ``bulk_update_with_history``."""
+    changes = _field_changes(obj, values)
+    if changes and hasattr(obj, "updated_at"):
+        obj.updated_at = timezone.now()
+    return changes
+
+
+# HR imports -----------------------------------------------------------------
+#
+# Bulk writes for the importers of the HR system and the process register.
+# Like the other bulk helpers they run inside the caller's transaction: the
+# import engine applies a whole run in one.
+
+MEMBERSHIP_FIELDS_SHOWN = ("role", "source", "start_date", "end_date")
+
+
+def bulk_create_memberships(memberships, *, acting_user, batch_size=2000):
+    """Insert new memberships, each with a ``created`` change that shows its
+    role, source and dates."""
+    created = Membership.objects.bulk_create(memberships, batch_size=batch_size)
+    Change.objects.bulk_create(
+        [
+            _change_row(
+                membership,
+                Change.Kind.CREATED,
+                {
+                    name: [None, describe(getattr(membership, name))]
+                    for name in MEMBERSHIP_FIELDS_SHOWN
+                },
+                acting_user,
+            )
+            for membership in created
+        ],
+        batch_size=batch_size,
+    )
+    return created
+
+
+def bulk_update_memberships(changed, *, acting_user, batch_size=2000):
+    """Save memberships changed with ``apply_values`` (ended, reopened,
+    dates moved), each with an ``updated`` change; nothing is deleted."""
+    return bulk_update_with_history(
+        Membership, changed, acting_user=acting_user, batch_size=batch_size
+    )
+
+
+def bulk_create_imported_processes(processes, *, acting_user, batch_size=2000):
+    """Insert processes of the process register, each attached to its lead
+    organisation, as ``do_create_component`` would."""
+    created = bulk_create_with_history(
+        Process, processes, acting_user=acting_user, batch_size=batch_size
+    )
+    through = Process.organisations.through
+    through.objects.bulk_create(
+        [
+            through(process_id=process.pk, organisation_id=process.lead_organisation_id)
+            for process in created
+        ],
+        batch_size=batch_size,
+    )
+    return created

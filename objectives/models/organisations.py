@@ -59,6 +59,13 @@ class Organisation(models.Model):
         related_name="children",
     )
     kbo_number = models.CharField(_("KBO number"), max_length=10, blank=True)
+    registry_id = models.UUIDField(
+        _("identifier in the organisation registry"),
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -101,6 +108,7 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
+    function = models.CharField(_("function"), max_length=200, blank=True)
     user = models.OneToOneField(
         User,
         verbose_name=_("account"),
