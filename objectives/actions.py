@@ -533,13 +533,14 @@ def bulk_create_with_history(model, objects, *, acting_user, batch_size=2000):
     """
     created = model.objects.bulk_create(objects, batch_size=batch_size)
     shown = [name for name in ("code", "title") if hasattr(model, name)]
+
+    def summary(obj):
+        if not shown:
+            return {"name": [None, str(obj)]}
+        return {name: [None, describe(getattr(obj, name))] for name in shown}
+
     rows = [
-        _change_row(
-            obj,
-            Change.Kind.CREATED,
-            {name: [None, describe(getattr(obj, name))] for name in shown},
-            acting_user,
-        )
+        _change_row(obj, Change.Kind.CREATED, summary(obj), acting_user)
         for obj in created
     ]
     Change.objects.bulk_create(rows, batch_size=batch_size)

@@ -109,7 +109,9 @@ class StaffImportTests(TestCase):
         )
         self.assertEqual(membership.start_date, datetime.date(2020, 1, 1))
         self.assertIsNone(membership.end_date)
-        self.assertEqual(changes_of(person), [("created", {})])
+        self.assertEqual(
+            changes_of(person), [("created", {"name": [None, "Lotte Claes"]})]
+        )
         self.assertEqual(
             changes_of(membership),
             [
