@@ -944,4 +944,22 @@ def bulk_create_imported_processes(processes, *, acting_user, batch_size=2000):
         ],
         batch_size=batch_size,
     )
+
+
+# Organisation registry imports ---------------------------------------------
+
+
+def bulk_create_organisations(organisations, *, new_parents=(), acting_user):
+    """Insert new organisations, each with its ``created`` change, then link
+    those whose parent is new as well: ``new_parents`` holds (organisation,
+    parent) pairs of ``organisations``. The caller holds the transaction."""
+    created = bulk_create_with_history(
+        Organisation, organisations, acting_user=acting_user
+    )
+    for organisation, parent in new_parents:
+        organisation.parent = parent
+    if new_parents:
+        Organisation.objects.bulk_update(
+            [organisation for organisation, _ in new_parents], ["parent"]
+        )
     return created
