@@ -41,7 +41,10 @@ def sync_source(task, source, run_id=None, *, full=False):
         sync.enqueue(run)
         return SyncRun.Status.QUEUED.value
 
-    may_retry = task.request.retries < task.max_retries
+    # In-process (no broker), a retry would raise into the request that
+    # queued the run: the run fails instead, with its error.
+    in_process = task.request.is_eager and task.app.conf.task_eager_propagates
+    may_retry = task.request.retries < task.max_retries and not in_process
     run = sync.perform_run(
         run_id, retry_on=tuple(task.autoretry_for) if may_retry else ()
     )

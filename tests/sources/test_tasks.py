@@ -205,6 +205,20 @@ class RetryTests(SampleFeedMixin, TestCase):
         )
         self.assertEqual(Organisation.objects.count(), 0)
 
+    def test_in_process_the_run_fails_at_once_instead_of_raising(self):
+        Flakiness.failures_left = 1
+
+        with eager_tasks(propagate=True):
+            result = self.task.delay(self.run_.pk).get()
+
+        self.assertEqual(result, Status.FAILED)
+        self.assertEqual(Flakiness.failures_left, 0)
+        self.run_.refresh_from_db()
+        self.assertEqual(
+            self.run_.error,
+            "SampleUnavailable: The sample source is down for maintenance.",
+        )
+
 
 @override_settings(SOURCE_RUNNERS=SAMPLE_RUNNERS)
 class RequeueStaleRunsTests(SampleFeedMixin, TestCase):
