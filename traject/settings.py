@@ -7,7 +7,9 @@ at PostgreSQL and Redis. The README lists every variable.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from traject.env import (
@@ -166,6 +168,58 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+
+# Authentic sources ------------------------------------------------------------
+# The feeds the importers read (an empty address: that source is not run by
+# beat), the hour of the nightly runs, how long one run may hold its source
+# before it counts as abandoned, and the queue of the import tasks (a
+# dedicated worker can serve it).
+SOURCE_URLS = {
+    "organisations": env_str("ORGANISATION_REGISTRY_URL", ""),
+    "staff": env_str("STAFF_FEED_URL", ""),
+    "processes": env_str("PROCESS_FEED_URL", ""),
+}
+for _source, _url in SOURCE_URLS.items():
+    if _url and (
+        urlsplit(_url).scheme not in {"http", "https"} or not urlsplit(_url).hostname
+    ):
+        raise ImproperlyConfigured(
+            f"The feed address of {_source} {_url!r} is not an http(s):// URL."
+        )
+del _source, _url
+SOURCE_SYNC_HOUR = env_int("SOURCE_SYNC_HOUR", 2, minimum=0)
+if SOURCE_SYNC_HOUR > 23:
+    raise ImproperlyConfigured(f"SOURCE_SYNC_HOUR={SOURCE_SYNC_HOUR} is not an hour.")
+SOURCE_LOCK_MINUTES = env_int("SOURCE_LOCK_MINUTES", 120, minimum=1)
+SOURCE_TASK_QUEUE = env_str("SOURCE_TASK_QUEUE", "celery")
+SOURCE_RUNNERS = {
+    "organisations": "sources.adapters.organisations.run_organisations",
+    "staff": "sources.adapters.staff.run_staff",
+    "processes": "sources.adapters.processes.run_processes",
+}
+# The organisations first: staff and processes refer to them. The registry
+# sends its changes every night and everything on Sundays; the HR system and
+# the process register send complete lists, so every run is a full load.
+CELERY_BEAT_SCHEDULE |= {
+    f"sync-{name}": {
+        "task": f"sources.tasks.sync_{source}_task",
+        "schedule": crontab(minute=minute, hour=SOURCE_SYNC_HOUR, **days),
+        "kwargs": {"full": full},
+        "options": {"queue": SOURCE_TASK_QUEUE},
+    }
+    for name, source, minute, days, full in [
+        ("organisations", "organisations", 0, {"day_of_week": "mon-sat"}, False),
+        ("organisations-full", "organisations", 0, {"day_of_week": "sun"}, True),
+        ("staff", "staff", 20, {}, True),
+        ("processes", "processes", 40, {}, True),
+    ]
+} | {
+    "requeue-stale-runs": {
+        "task": "sources.tasks.requeue_stale_runs_task",
+        "schedule": crontab(minute="*/10"),
+        "options": {"queue": SOURCE_TASK_QUEUE},
+    }
+}
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

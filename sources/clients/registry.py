@@ -21,7 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from sources.streaming import FeedError, iter_json_array
+from sources.streaming import FeedError, SourceUnavailable, iter_json_array
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +30,6 @@ FULL_PATH = "/v1/powerbi/search/organisations"
 SEARCH_PATH = "/v1/search/organisations"
 SCROLL_PATH = "/v1/search/organisations/scroll"
 METADATA_HEADER = "x-search-metadata"
-
-
-class SourceUnavailable(FeedError):
-    """The source cannot be read now (down, too slow, scroll expired): the run
-    fails and a later run may well succeed."""
 
 
 class _WatchedStream:
