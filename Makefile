@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO_SCALE ?= 0.05
 BACKUP ?= var/backup.dump
 
-.PHONY: run test lint install messages worker beat backup restore
+.PHONY: run feeds test lint install messages worker beat backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+FEEDS_PORT ?= 8040
+FEEDS := http://127.0.0.1:$(FEEDS_PORT)
+export ORGANISATION_REGISTRY_URL ?= $(FEEDS)
+export STAFF_FEED_URL ?= $(FEEDS)/files/staff.jsonl
+export PROCESS_FEED_URL ?= $(FEEDS)/files/processes.jsonl
+
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --scale $(DEMO_SCALE) --if-empty
-	@echo "Traject runs on http://127.0.0.1:8000 (stop with Ctrl-C)."
+	@echo "Traject runs on http://127.0.0.1:8000 (stop with Ctrl-C);"
+	@echo "the stand-in of the authentic sources on $(FEEDS)."
+	@$(BIN)/python -m sources.standin --port $(FEEDS_PORT) \
+		--file sources/fixtures/organisations.json --directory sources/fixtures & \
+	standin=$$!; trap "kill $$standin 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+feeds: $(STAMP)
+	$(BIN)/python -m sources.standin --port $(FEEDS_PORT) \
+		--file sources/fixtures/organisations.json --directory sources/fixtures
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
