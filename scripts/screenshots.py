@@ -84,7 +84,7 @@ def main():
         for name, path in targets:
             page.goto(f"{arguments.base_url}{path}")
             page.screenshot(path=str(out / f"{name}.png"))
-            print(f"{out / name}.png  {path}")
+            sys.stdout.write(f"{out / name}.png  {path}\n")
         browser.close()
 
 

@@ -79,7 +79,8 @@ class WorkerTests(TransactionTestCase):
 
     def start_worker(self):
         number = len(self.workers) + 1
-        log = open(self.folder / f"worker-{number}.log", "wb")  # noqa: SIM115 -- the worker writes to it until it stops
+        # The worker writes to its log until it stops, after this method.
+        log = open(self.folder / f"worker-{number}.log", "wb")  # noqa: SIM115
         self.addCleanup(log.close)
         env = {
             **os.environ,
