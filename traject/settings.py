@@ -221,6 +221,17 @@ CELERY_BEAT_SCHEDULE |= {
     }
 }
 
+# Reports ----------------------------------------------------------------------
+# How many days a rendered report stays downloadable; beat purges the files
+# after that, every night.
+REPORT_FILES_DAYS = env_int("REPORT_FILES_DAYS", 7, minimum=1)
+CELERY_BEAT_SCHEDULE |= {
+    "purge-expired-reports": {
+        "task": "reporting.tasks.purge_expired_reports_task",
+        "schedule": crontab(minute=15, hour=3),
+    }
+}
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

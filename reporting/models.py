@@ -1,0 +1,104 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Reports ----------------------------------------------------------------------
+
+
+def report_file_path(job, filename):
+    """Where a job's file lies under MEDIA_ROOT: named by the job, whose public
+    identifier is not guessable, and never served from there directly."""
+    extension = filename.rpartition(".")[2]
+    return f"reports/{job.created_at:%Y/%m}/{job.public_id}.{extension}"
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """The jobs ``user`` asked for: nobody else reads or downloads them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ReportJob(models.Model):
+    """A standard report that one user asked for, rendered by a worker.
+
+    The parameters name what the report is about by public identifiers (an
+    OVO number for an organisation) and, where it applies, a period label.
+    The file is kept for ``REPORT_FILES_DAYS`` days after rendering.
+    """
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("project report")
+        INDICATOR = "indicator", _("indicator report")
+        ENTITY = "entity", _("entity report")
+        LENS = "lens", _("lens report")
+
+    class Format(models.TextChoices):
+        HTML = "html", "HTML"
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+    )
+    kind = models.CharField(_("report"), max_length=20, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    # The worker renders in the language the user asked in.
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    title = models.CharField(_("title"), max_length=400, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=report_file_path, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_job_progress_max"
+            )
+        ]
+        indexes = [
+            # "My reports" lists one user's newest jobs.
+            models.Index(
+                fields=["requested_by", "-created_at"], name="report_job_owner_idx"
+            ),
+            # The purge task looks for finished jobs past their expiry.
+            models.Index(fields=["status", "expires_at"], name="report_job_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def can_retry(self):
+        return self.status in (self.Status.FAILED, self.Status.EXPIRED)
