@@ -9,9 +9,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
 
     dependencies = [
+        ("reporting", "0001_warehouse_views"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
