@@ -12,4 +12,5 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
     path("sources/", include("sources.urls")),
+    path("reporting/", include("reporting.urls")),
 ]
