@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views_reports
+from reporting import views_reports, views_transfer
 
 app_name = "reporting"
 
@@ -27,5 +27,16 @@ urlpatterns += [
         "reports/<uuid:public_id>/retry/",
         views_reports.report_retry,
         name="report_retry",
+    ),
+]
+
+# Transfer: spreadsheet export and import ----------------------------------------
+urlpatterns += [
+    path("export/", views_transfer.transfer_export, name="transfer_export"),
+    path("import/", views_transfer.transfer_import, name="transfer_import"),
+    path(
+        "import/apply/",
+        views_transfer.transfer_import_apply,
+        name="transfer_import_apply",
     ),
 ]
