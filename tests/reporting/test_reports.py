@@ -17,6 +17,7 @@ from objectives.periods import Period
 from reporting import tasks
 from reporting.models import ReportJob
 from reporting.reports import ReportUnavailable, build_report
+from tests.eager import eager_tasks
 from tests.factories import (
     make_indicator,
     make_lens,
@@ -73,6 +74,8 @@ class ReportDataTestCase(PersonaTestCase):
         super().setUp()
         # The reports speak the language of the request; tests read English.
         self.enterContext(translation.override("en"))
+        # Jobs render in-process, with Redis configured or not.
+        self.enterContext(eager_tasks())
 
     @classmethod
     def setUpTestData(cls):

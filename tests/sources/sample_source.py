@@ -10,7 +10,6 @@ as a killed worker would (``halt_once``: the path of a marker file, removed
 when it stops, so that the rerun goes through).
 """
 
-import contextlib
 import json
 import re
 import time
@@ -28,7 +27,6 @@ from objectives.actions import (
 from objectives.models import Organisation
 from sources.engine import Adapter, Rejected, run_import
 from sources.streaming import iter_json_lines
-from traject.celery import app as celery_app
 
 RUNNER = "tests.sources.sample_source.run_sample"
 FLAKY_RUNNER = "tests.sources.sample_source.run_flaky"
@@ -151,20 +149,3 @@ def agencies(first, count, **extra):
         {"ovo": f"OVO{number:06d}", "name": f"Agency {number}", **extra}
         for number in range(first, first + count)
     ]
-
-
-@contextlib.contextmanager
-def eager_tasks(*, propagate=True):
-    """Run tasks in-process while the block runs, whatever the settings.
-
-    Celery retries an eager task only when its errors do not propagate."""
-    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = propagate
-    try:
-        yield
-    finally:
-        (
-            celery_app.conf.task_always_eager,
-            celery_app.conf.task_eager_propagates,
-        ) = saved

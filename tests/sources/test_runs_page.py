@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from objectives.models import Organisation
 from sources.models import RejectedDocument, SourceState, SyncRun
+from tests.eager import eager_tasks
 from tests.personas import PersonaTestCase
 from tests.sources.sample_source import (
     SAMPLE_RUNNERS,
     agencies,
-    eager_tasks,
     write_feed,
 )
 

@@ -8,13 +8,13 @@ from django.utils import timezone
 from objectives.models import Organisation
 from sources import sync, tasks
 from sources.models import SourceState, SyncRun
+from tests.eager import eager_tasks
 from tests.sources.sample_source import (
     FLAKY_RUNNER,
     SAMPLE_RUNNERS,
     Flakiness,
     SampleUnavailable,
     agencies,
-    eager_tasks,
 )
 from tests.sources.test_sync import SampleFeedMixin
 

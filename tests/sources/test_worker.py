@@ -28,11 +28,11 @@ from django.test import TransactionTestCase, override_settings
 from objectives.models import Change, Organisation
 from sources import sync
 from sources.models import SourceState, SyncRun
+from tests.eager import eager_tasks
 from tests.sources.sample_source import (
     SAMPLE_RUNNERS,
     SimulatedWorkerLoss,
     agencies,
-    eager_tasks,
     write_feed,
 )
 
