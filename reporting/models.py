@@ -35,6 +35,7 @@ class ReportJob(models.Model):
         INDICATOR = "indicator", _("indicator report")
         ENTITY = "entity", _("entity report")
         LENS = "lens", _("lens report")
+        PLAN = "plan", _("transversal plan report")
 
     class Format(models.TextChoices):
         HTML = "html", "HTML"

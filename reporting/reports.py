@@ -146,7 +146,8 @@ def subject_of(user, kind, identifier):
     a project, an indicator, an organisation or a lens. 404 when invisible."""
     if kind == "entity":
         return access.get_organisation(user, identifier)
-    model = {"project": Project, "indicator": Indicator, "lens": Lens}.get(kind)
+    models = {"project": Project, "indicator": Indicator, "lens": Lens, "plan": Lens}
+    model = models.get(kind)
     if model is None:
         raise Http404("No such report.")
     return access.get_for_user(user, model, identifier)
@@ -777,11 +778,172 @@ def _add_lens_entry(section, number, depth, entry, objective, beneath):
             section.charts.append(_chart(indicator, measurements, targets, element_id))
 
 
+# Transversal plan -----------------------------------------------------------
+
+
+def plan_report(user, parameters, today):
+    """A transversal plan per entity: the objectives each entity contributes
+    to the plan with their status, the status of the projects that realise
+    them, and their overdue milestones.
+
+    Six queries: the lens, its entries, the objectives, the objective–project
+    links, the projects and their overdue milestones. What the user may not
+    see is left out, as on the lens page.
+    """
+    try:
+        lens = access.get_for_user(user, Lens, parameters.get("id"))
+    except (Http404, ValidationError):
+        raise ReportUnavailable(
+            _("The subject of this report does not exist or you may not see it.")
+        ) from None
+    numbered = lens.numbered_entries()
+    referenced = {entry.objective_id for *_n, entry in numbered if entry.objective_id}
+    objectives = {
+        o.pk: o
+        for o in with_latest_status(
+            access.visible(user, Objective)
+            .filter(pk__in=referenced)
+            .select_related("lead_organisation", "responsible")
+        )
+    }
+    links = _links(list(objectives), ["project"])
+    projects = _beneath_rows(user, Project, links["project"])
+    overdue = defaultdict(list)
+    for milestone in (
+        access.visible(user, Milestone)
+        .filter(
+            project_id__in=list(projects),
+            due_date__lt=today,
+            completed_on__isnull=True,
+            is_archived=False,
+        )
+        .select_related("assignee")
+        .order_by("due_date")
+    ):
+        overdue[milestone.project_id].append(milestone)
+
+    by_entity = defaultdict(list)
+    for number, _depth, entry in numbered:
+        objective = objectives.get(entry.objective_id)
+        if objective is not None:
+            by_entity[objective.lead_organisation].append((number, objective))
+    sections = [
+        _plan_section(organisation, contributions, links, projects, overdue, today)
+        for organisation, contributions in sorted(
+            by_entity.items(), key=lambda item: item[0].name
+        )
+    ]
+    if not sections:
+        sections.append(
+            Section(
+                "entities",
+                _("Contributions"),
+                empty=_("No contributions that you may see."),
+            )
+        )
+    return Report(
+        kind="plan",
+        title=lens.name,
+        subject=lens.organisation.name if lens.organisation else _("Government-wide"),
+        period=_as_of(today),
+        generated_at=timezone.now(),
+        sections=sections,
+    )
+
+
+def _plan_table():
+    return Table(
+        [
+            Column(_("Number"), width=8),
+            Column(_("Type"), width=14),
+            Column(_("Code"), width=12),
+            Column(_("Title"), width=50),
+            Column(_("Status"), STATUS, 14),
+            Column(_("Explanation"), width=50),
+            Column(_("Due date"), DATE, 12),
+            Column(_("Days overdue"), NUMBER, 10),
+        ]
+    )
+
+
+def _plan_section(organisation, contributions, links, projects, overdue, today):
+    table = _plan_table()
+    counts = defaultdict(int)
+    for number, objective in contributions:
+        table.rows.append(
+            Row(
+                [
+                    number,
+                    _("Objective"),
+                    objective.code,
+                    objective.title,
+                    _status_cell(objective),
+                    objective.status_explanation or "",
+                    None,
+                    None,
+                ]
+            )
+        )
+        linked = [
+            projects[pk] for pk in links["project"][objective.pk] if pk in projects
+        ]
+        for project in sorted(linked, key=lambda row: code_key(row.code)):
+            counts[project.status_colour or "none"] += 1
+            table.rows.append(
+                Row(
+                    [
+                        "",
+                        _("Project"),
+                        project.code,
+                        project.title,
+                        _status_cell(project),
+                        project.status_explanation or "",
+                        project.end_date,
+                        None,
+                    ],
+                    1,
+                )
+            )
+            for milestone in overdue[project.pk]:
+                counts["overdue"] += 1
+                table.rows.append(
+                    Row(
+                        [
+                            "",
+                            _("Overdue milestone"),
+                            milestone.code,
+                            milestone.title,
+                            None,
+                            str(milestone.assignee or ""),
+                            milestone.due_date,
+                            (today - milestone.due_date).days,
+                        ],
+                        2,
+                    )
+                )
+    facts = [
+        Fact(_("Contributions"), len(contributions), NUMBER),
+        Fact(
+            _("Projects"), sum(v for k, v in counts.items() if k != "overdue"), NUMBER
+        ),
+        Fact(_("Projects off track"), counts["red"], NUMBER),
+        Fact(_("Projects at risk"), counts["orange"], NUMBER),
+        Fact(_("Overdue milestones"), counts["overdue"], NUMBER),
+    ]
+    return Section(
+        f"entity-{organisation.ovo_number}",
+        organisation.name,
+        facts=facts,
+        table=table,
+    )
+
+
 REPORTS = {
     "project": project_report,
     "indicator": indicator_report,
     "entity": entity_report,
     "lens": lens_report,
+    "plan": plan_report,
 }
 
 

@@ -61,6 +61,9 @@ def report_list(request):
         "lenses": access.visible(request.user, Lens)
         .filter(is_archived=False)
         .order_by("name"),
+        "plans": access.visible(request.user, Lens)
+        .filter(is_archived=False, kind=Lens.Kind.TRANSVERSAL_PLAN)
+        .order_by("name"),
         "default_period": reports.default_period(timezone.localdate()).label,
     }
     return render(request, "reporting/reports/list.html", context)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from objectives import actions
-from objectives.models import Confidentiality, Objective, StatusReport
+from objectives.models import Confidentiality, Lens, Objective, StatusReport
 from objectives.periods import Period
 from reporting import tasks
 from reporting.models import ReportJob
@@ -552,6 +552,107 @@ class LensReportTests(ReportDataTestCase):
             report = self.build(self.reader_a)
         self.assertEqual(len(report.sections), 11)
         self.assertEqual(sum(len(s.charts) for s in report.sections), 11)
+
+
+class PlanReportTests(ReportDataTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.foreign_objective = make_objective(
+            lead_organisation=cls.organisation_b, code="SD 7", title="Foreign goal"
+        )
+        link(cls.foreign_objective, "projects", cls.foreign_project)
+        cls.plan = make_lens(
+            name="Mobility plan 2",
+            kind=Lens.Kind.TRANSVERSAL_PLAN,
+            organisation=None,
+        )
+        make_lens_entry(cls.plan, position=1, objective=cls.operational)
+        make_lens_entry(cls.plan, position=2, objective=cls.foreign_objective)
+
+    def build(self, user):
+        return build_report(user, "plan", {"id": str(self.plan.public_id)}, TODAY)
+
+    def test_each_entity_shows_its_contributions_projects_and_overdue_milestones(
+        self,
+    ):
+        report = self.build(self.global_admin)
+
+        self.assertEqual(
+            [section.heading for section in report.sections],
+            ["Department A", "Department B"],
+        )
+        self.assertEqual(
+            [row.cells[:4] + row.cells[6:] for row in report.sections[0].table.rows],
+            [
+                ["1", "Objective", "OD 1.1", "Fewer road deaths", None, None],
+                [
+                    "",
+                    "Project",
+                    "PR 1",
+                    "Section speed checks",
+                    self.project.end_date,
+                    None,
+                ],
+                [
+                    "",
+                    "Overdue milestone",
+                    "M1",
+                    "Cameras ordered",
+                    datetime.date(2025, 12, 31),
+                    15,
+                ],
+                ["", "Project", "PR 9", "Secret restructuring", None, None],
+                ["", "Project", "PR 50", "Foreign bridge works", None, None],
+            ],
+        )
+        facts = {str(fact.label): fact.value for fact in report.sections[0].facts}
+        self.assertEqual(
+            facts,
+            {
+                "Contributions": 1,
+                "Projects": 3,
+                "Projects off track": 0,
+                "Projects at risk": 0,
+                "Overdue milestones": 1,
+            },
+        )
+        self.assertEqual(
+            [row.cells[2] for row in report.sections[1].table.rows],
+            ["SD 7", "PR 50"],
+        )
+
+    def test_a_reader_sees_only_their_own_entity_and_nothing_confidential(self):
+        report = self.build(self.reader_a)
+
+        self.assertEqual([s.heading for s in report.sections], ["Department A"])
+        codes = [row.cells[2] for row in report.sections[0].table.rows]
+        self.assertEqual(codes, ["OD 1.1", "PR 1", "M1"])
+
+    def test_it_renders_in_every_format(self):
+        from reporting import renderers
+
+        report = self.build(self.reader_a)
+
+        html = renderers.render(report, "html")
+        self.assertIn(b"Cameras ordered", html)
+        self.assertIn(b"Department A", html)
+        self.assertTrue(renderers.render(report, "pdf").startswith(b"%PDF"))
+        self.assertTrue(renderers.render(report, "xlsx").startswith(b"PK"))
+
+    def test_queries_do_not_grow_with_the_plan(self):
+        with self.assertNumQueries(6):
+            self.build(self.reader_a)
+        for position in range(3, 13):
+            objective = make_objective(lead_organisation=self.organisation_a)
+            project = make_project(lead_organisation=self.organisation_a)
+            make_milestone(project, due_date=datetime.date(2025, 1, 1))
+            link(objective, "projects", project)
+            make_lens_entry(self.plan, position=position, objective=objective)
+
+        with self.assertNumQueries(6):
+            report = self.build(self.reader_a)
+        self.assertEqual(len(report.sections[0].table.rows), 33)
 
 
 class MediaRootMixin:
