@@ -626,15 +626,9 @@ def _add_branch(table, objective, depth, children, links, beneath, seen):
 # Lens ---------------------------------------------------------------------
 
 
-def lens_report(user, parameters, today):
-    """A lens's numbered cascade: each objective and its projects with their
-    latest status and explanation, and its indicators with their charts.
-
-    Eight queries: the lens, its entries, the objectives, the link tables,
-    the projects, the indicators, their measurements and their targets. An
-    entry whose objective the user may not see is left out, with whatever
-    the lens numbers under it, as on the lens page.
-    """
+def _lens_with_objectives(user, parameters):
+    """The lens of a report, its numbered entries, and the objectives they
+    refer to that ``user`` may see, with their latest status: three queries."""
     try:
         lens = access.get_for_user(user, Lens, parameters.get("id"))
     except (Http404, ValidationError):
@@ -651,6 +645,30 @@ def lens_report(user, parameters, today):
             .select_related("lead_organisation", "responsible")
         )
     }
+    return lens, numbered, objectives
+
+
+def _lens_document(kind, lens, sections, today):
+    return Report(
+        kind=kind,
+        title=lens.name,
+        subject=lens.organisation.name if lens.organisation else _("Government-wide"),
+        period=_as_of(today),
+        generated_at=timezone.now(),
+        sections=sections,
+    )
+
+
+def lens_report(user, parameters, today):
+    """A lens's numbered cascade: each objective and its projects with their
+    latest status and explanation, and its indicators with their charts.
+
+    Eight queries: the lens, its entries, the objectives, the link tables,
+    the projects, the indicators, their measurements and their targets. An
+    entry whose objective the user may not see is left out, with whatever
+    the lens numbers under it, as on the lens page.
+    """
+    lens, numbered, objectives = _lens_with_objectives(user, parameters)
     links = _links(list(objectives), ["project", "indicator"])
     projects = _beneath_rows(user, Project, links["project"])
     indicators = _beneath_rows(user, Indicator, links["indicator"])
@@ -674,14 +692,7 @@ def lens_report(user, parameters, today):
         sections.append(
             Section("entries", _("Entries"), empty=_("No entries that you may see."))
         )
-    return Report(
-        kind="lens",
-        title=lens.name,
-        subject=lens.organisation.name if lens.organisation else _("Government-wide"),
-        period=_as_of(today),
-        generated_at=timezone.now(),
-        sections=sections,
-    )
+    return _lens_document("lens", lens, sections, today)
 
 
 def _lens_table():
@@ -790,22 +801,7 @@ def plan_report(user, parameters, today):
     links, the projects and their overdue milestones. What the user may not
     see is left out, as on the lens page.
     """
-    try:
-        lens = access.get_for_user(user, Lens, parameters.get("id"))
-    except (Http404, ValidationError):
-        raise ReportUnavailable(
-            _("The subject of this report does not exist or you may not see it.")
-        ) from None
-    numbered = lens.numbered_entries()
-    referenced = {entry.objective_id for *_n, entry in numbered if entry.objective_id}
-    objectives = {
-        o.pk: o
-        for o in with_latest_status(
-            access.visible(user, Objective)
-            .filter(pk__in=referenced)
-            .select_related("lead_organisation", "responsible")
-        )
-    }
+    lens, numbered, objectives = _lens_with_objectives(user, parameters)
     links = _links(list(objectives), ["project"])
     projects = _beneath_rows(user, Project, links["project"])
     overdue = defaultdict(list)
@@ -841,14 +837,7 @@ def plan_report(user, parameters, today):
                 empty=_("No contributions that you may see."),
             )
         )
-    return Report(
-        kind="plan",
-        title=lens.name,
-        subject=lens.organisation.name if lens.organisation else _("Government-wide"),
-        period=_as_of(today),
-        generated_at=timezone.now(),
-        sections=sections,
-    )
+    return _lens_document("plan", lens, sections, today)
 
 
 def _plan_table():

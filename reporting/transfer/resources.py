@@ -528,6 +528,20 @@ class ComponentResource(TransferResource):
             )
         return None
 
+    def export_queryset(self, organisation=None):
+        rows = access.visible(self.user, self._meta.model).select_related(
+            "lead_organisation", "responsible"
+        )
+        if organisation is not None:
+            rows = rows.filter(lead_organisation=organisation)
+        return rows.order_by("lead_organisation__ovo_number", "code")
+
+    def resolve_key(self, row):
+        return {
+            "lead_organisation": self.organisation(row, "lead_organisation"),
+            "code": self.code(row),
+        }
+
 
 class ObjectiveResource(ComponentResource):
     lead_organisation = key_field("lead_organisation", "lead_organisation__ovo_number")
@@ -681,20 +695,6 @@ class ProjectResource(ComponentResource):
             "reporting_frequency",
         )
 
-    def export_queryset(self, organisation=None):
-        rows = access.visible(self.user, Project).select_related(
-            "lead_organisation", "responsible"
-        )
-        if organisation is not None:
-            rows = rows.filter(lead_organisation=organisation)
-        return rows.order_by("lead_organisation__ovo_number", "code")
-
-    def resolve_key(self, row):
-        return {
-            "lead_organisation": self.organisation(row, "lead_organisation"),
-            "code": self.code(row),
-        }
-
 
 class IndicatorResource(ComponentResource):
     lead_organisation = key_field("lead_organisation", "lead_organisation__ovo_number")
@@ -748,20 +748,6 @@ class IndicatorResource(ComponentResource):
             "confidentiality",
             "reporting_frequency",
         )
-
-    def export_queryset(self, organisation=None):
-        rows = access.visible(self.user, Indicator).select_related(
-            "lead_organisation", "responsible"
-        )
-        if organisation is not None:
-            rows = rows.filter(lead_organisation=organisation)
-        return rows.order_by("lead_organisation__ovo_number", "code")
-
-    def resolve_key(self, row):
-        return {
-            "lead_organisation": self.organisation(row, "lead_organisation"),
-            "code": self.code(row),
-        }
 
 
 class MilestoneResource(TransferResource):
