@@ -824,8 +824,9 @@ class ImportTests(TransferTestCase):
 
 class HostileFileTests(TransferTestCase):
     def refuse(self, data, message, name="import.xlsx"):
-        """Upload ``data`` and check that it is refused with ``message`` in
-        processor time and changes nothing; returns the seconds it took."""
+        """Upload ``data`` and check that it is refused with ``message``
+        within bounded processor time and changes nothing; returns the
+        seconds it took."""
         before = self.state()
 
         # Processor time rather than wall time: the bound is on the work done,
