@@ -214,6 +214,7 @@ class SmartListForm(forms.Form):
         self.fields["shared_with"].queryset = access.organisations_of(owner).order_by(
             "name"
         )
+        self.fields["shared_with"].label_from_instance = lambda o: o.name
         offered = [(c.key, c.label) for c in columns_of(type_key)]
         for number in range(1, MAX_COLUMNS + 1):
             self.fields[f"column_{number}"] = forms.ChoiceField(
