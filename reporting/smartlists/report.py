@@ -44,11 +44,16 @@ def smartlist_report(user, parameters, today):
             _("This smartlist cannot be made: %(errors)s")
             % {"errors": " ".join(str(problem) for problem in problems)}
         )
-
-    kind = TYPES[smartlist.component_type]
     sort_key = sort_key_of(smartlist, parameters.get("sort"))
-    table = rows.table(user, kind, form.cleaned_data, smartlist.columns, sort_key)
-    words = rows.describe_filters(form.cleaned_data, kind)
+    return smartlist_document(user, smartlist, form.cleaned_data, sort_key, today)
+
+
+def smartlist_document(user, smartlist, filters, sort_key, today):
+    """The report of a valid ``smartlist`` (saved or not) with the cleaned
+    ``filters``, for ``user``."""
+    kind = TYPES[smartlist.component_type]
+    table = rows.table(user, kind, filters, smartlist.columns, sort_key)
+    words = rows.describe_filters(filters, kind)
     return Report(
         kind="smartlist",
         title=smartlist.name,

@@ -129,10 +129,7 @@ def _with_status(rows):
         **{rows.model._meta.model_name: OuterRef("pk")}
     ).order_by("-period_start", "-created_at")
     rows = with_latest_status(rows)
-    return rows.annotate(
-        status_period_end=Subquery(latest.values("period_end")[:1]),
-        smartlist_colour_rank=colour_rank(),
-    )
+    return rows.annotate(status_period_end=Subquery(latest.values("period_end")[:1]))
 
 
 def _with_latest_measurement(rows):
@@ -172,6 +169,9 @@ def ordered(rows, sort_key):
     code and id so that pages never overlap."""
     descending = sort_key.startswith("-")
     column = COLUMNS_BY_KEY[sort_key.lstrip("-")]
+    if column.key == "status":
+        # Annotated only for this sort: it repeats the status subquery.
+        rows = rows.annotate(smartlist_colour_rank=colour_rank())
     expressions = [
         F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
         for name in column.order
