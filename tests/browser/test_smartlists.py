@@ -47,6 +47,7 @@ class SmartListJourneyTests(base.BrowserTestCase):
         page.get_by_label("Organisation (OVO number)").fill(DMOW)
         page.get_by_label("Organisation (OVO number)").press("Tab")
         preview.get_by_text(f"{expected.count()} components").wait_for()
+        self.assert_accessible()
         page.get_by_label("Shared with").select_option(label=organisation.name)
         page.get_by_role("button", name="Save").click()
 
@@ -57,6 +58,10 @@ class SmartListJourneyTests(base.BrowserTestCase):
         self.assertEqual(
             page.get_by_role("heading", level=1).inner_text(), "Mobility projects"
         )
+        # Checked once the "saved" message is gone: the message list of the
+        # base template is announced as a status, which axe reports apart.
+        page.reload()
+        self.assert_accessible()
         first_codes = page.locator("table.smartlist-table tbody tr td:first-child")
         self.assertEqual(
             first_codes.all_inner_texts()[:5],
