@@ -66,6 +66,11 @@ urlpatterns += [
         name="smartlist_delete",
     ),
     path(
+        "smartlists/<uuid:public_id>/sort/",
+        views_smartlists.smartlist_save_sort,
+        name="smartlist_save_sort",
+    ),
+    path(
         "smartlists/<uuid:public_id>/export/",
         views_smartlists.smartlist_export,
         name="smartlist_export",

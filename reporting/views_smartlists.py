@@ -247,6 +247,24 @@ def smartlist_delete(request, public_id):
 
 
 @require_POST
+def smartlist_save_sort(request, public_id):
+    """Keep the order chosen by clicking a column header as the list's own."""
+    smartlist = get_smartlist(request.user, public_id, change=True)
+    sort_key = sort_key_of(smartlist, request.POST.get("sort", ""))
+    direction = SmartList.Direction
+    actions.do_update_smartlist(
+        smartlist,
+        acting_user=request.user,
+        sort_column=sort_key.lstrip("-"),
+        sort_direction=direction.DESCENDING
+        if sort_key.startswith("-")
+        else direction.ASCENDING,
+    )
+    messages.success(request, _("The list was saved."))
+    return redirect("reporting:smartlist_detail", public_id=smartlist.public_id)
+
+
+@require_POST
 def smartlist_export(request, public_id):
     """Queue an export of the list, as the person asking sees it, in the
     order shown on the page, and follow it on the report's page."""

@@ -529,6 +529,41 @@ class SmartListPageTests(SmartListTestCase):
         smartlist.refresh_from_db()
         self.assertEqual(smartlist.sort_key, "code")
 
+    def test_the_owner_can_keep_the_order_clicked(self):
+        smartlist = make_smartlist(self.admin_a, columns=["code", "title"])
+        detail = reverse("reporting:smartlist_detail", args=[smartlist.public_id])
+        url = reverse("reporting:smartlist_save_sort", args=[smartlist.public_id])
+        self.client.force_login(self.admin_a)
+
+        page = self.client.get(detail, {"sort": "-title"})
+        self.assertContains(page, "Save this order")
+        response = self.client.post(url, {"sort": "-title"})
+
+        self.assertRedirects(response, detail)
+        smartlist.refresh_from_db()
+        self.assertEqual(smartlist.sort_key, "-title")
+        change = Change.objects.get(kind=Change.Kind.UPDATED)
+        self.assertEqual(
+            change.changes,
+            {"sort_column": ["code", "title"], "sort_direction": ["asc", "desc"]},
+        )
+
+    def test_a_member_cannot_save_the_order_of_a_shared_list(self):
+        smartlist = make_smartlist(self.admin_a, shared_with=self.organisation_a)
+        url = reverse("reporting:smartlist_save_sort", args=[smartlist.public_id])
+        self.client.force_login(self.reader_a)
+
+        page = self.client.get(
+            reverse("reporting:smartlist_detail", args=[smartlist.public_id]),
+            {"sort": "-code"},
+        )
+        response = self.client.post(url, {"sort": "-code"})
+
+        self.assertNotContains(page, "Save this order")
+        self.assertEqual(response.status_code, 403)
+        smartlist.refresh_from_db()
+        self.assertEqual(smartlist.sort_key, "code")
+
     def test_pages_hold_fifty_rows(self):
         for number in range(60):
             make_project(lead_organisation=self.organisation_a, code=f"X {number:03d}")
