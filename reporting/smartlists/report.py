@@ -15,7 +15,7 @@ from reporting.smartlists.lookup import visible_smartlists
 def sort_key_of(smartlist, requested):
     """``requested`` ("title" or "-title") when the list may be sorted on
     it, else the list's own sort."""
-    column = COLUMNS_BY_KEY.get((requested or "").lstrip("-"))
+    column = COLUMNS_BY_KEY.get((requested or "").removeprefix("-"))
     if column is not None and column.order and smartlist.component_type in column.types:
         return requested
     return smartlist.sort_key
