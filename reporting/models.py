@@ -107,6 +107,79 @@ class ReportJob(models.Model):
         return self.status in (self.Status.FAILED, self.Status.EXPIRED)
 
 
+# Imports ----------------------------------------------------------------------
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """The imports ``user`` started: nobody else follows or applies them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ImportJob(models.Model):
+    """A large spreadsheet import that a worker checks, then applies.
+
+    The uploaded file waits under a token (see ``reporting.transfer.pending``)
+    until it is applied. ``result`` holds the outcome of every row of the
+    latest step, as the dry-run page shows it.
+    """
+
+    class Step(models.TextChoices):
+        CHECK = "check", _("check")
+        APPLY = "apply", _("apply")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    name = models.CharField(_("file name"), max_length=255)
+    token = models.CharField(_("upload token"), max_length=40)
+    row_count = models.PositiveIntegerField(_("rows"))
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    step = models.CharField(
+        _("step"), max_length=10, choices=Step.choices, default=Step.CHECK
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [
+            models.Index(
+                fields=["requested_by", "-created_at"], name="import_job_owner_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
 # Smartlists -------------------------------------------------------------------
 
 

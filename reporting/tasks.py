@@ -207,3 +207,12 @@ def render_report_task(job_id):
 def purge_expired_reports_task():
     """Delete expired report files (see ``purge_expired_reports``)."""
     return purge_expired_reports()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_task(job_id):
+    """Check or apply the spreadsheet of import job ``job_id``; safe to run
+    twice, since only a queued job is claimed."""
+    from reporting.transfer import jobs
+
+    return jobs.perform(job_id)

@@ -39,6 +39,17 @@ urlpatterns += [
         views_transfer.transfer_import_apply,
         name="transfer_import_apply",
     ),
+    path("import/<uuid:public_id>/", views_transfer.import_job, name="import_job"),
+    path(
+        "import/<uuid:public_id>/progress/",
+        views_transfer.import_job_progress,
+        name="import_job_progress",
+    ),
+    path(
+        "import/<uuid:public_id>/apply/",
+        views_transfer.import_job_apply,
+        name="import_job_apply",
+    ),
 ]
 
 # Smartlists ---------------------------------------------------------------------

@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from reporting.transfer import exporting, importing, pending, reading
+from reporting.models import ImportJob
+from reporting.transfer import exporting, importing, jobs, pending, reading
 from reporting.transfer.forms import ExportForm, ImportForm
 from reporting.transfer.resources import KINDS
 
@@ -107,6 +108,10 @@ def _transfer_import(request, capped):
     kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
     try:
         data, sheet = reading.read_upload(upload)
+        if jobs.is_large(sheet):
+            importing.check_headers(kind, sheet.headers)
+            job = jobs.start_check(request.user, kind, data, upload.name, sheet)
+            return redirect("reporting:import_job", public_id=job.public_id)
         report = importing.dry_run(request.user, kind, sheet)
     except reading.RefusedFile as refusal:
         form.add_error("file", str(refusal))
@@ -164,3 +169,51 @@ def transfer_import_apply(request):
         },
     )
     return redirect("reporting:transfer_import")
+
+
+# Large imports, checked and applied by a worker -----------------------------------
+
+
+def _import_job(user, public_id):
+    return get_object_or_404(ImportJob.objects.owned_by(user), public_id=public_id)
+
+
+def _import_job_context(job):
+    report = None
+    if job.status == ImportJob.Status.DONE:
+        report = importing.ImportReport.from_json(job.result)
+    return {
+        "job": job,
+        "report": report,
+        "kind": KINDS.get(job.kind),
+        "name": job.name,
+        "can_apply": jobs.can_apply(job),
+    }
+
+
+def import_job(request, public_id):
+    job = _import_job(request.user, public_id)
+    context = _import_job_context(job)
+    return render(request, "reporting/transfer/import_job.html", context)
+
+
+def import_job_progress(request, public_id):
+    """The state block alone, which the job page polls while a worker runs."""
+    job = _import_job(request.user, public_id)
+    if not job.is_active:
+        # The finished page has the rows: htmx loads it whole.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"job": job}
+    return render(request, "reporting/transfer/_import_progress.html", context)
+
+
+@require_POST
+def import_job_apply(request, public_id):
+    job = _import_job(request.user, public_id)
+    if job.kind not in _importable_kinds(request.user):
+        raise PermissionDenied
+    if not jobs.start_apply(job):
+        messages.error(request, _("This import cannot be applied now."))
+    return redirect("reporting:import_job", public_id=job.public_id)

@@ -225,6 +225,9 @@ CELERY_BEAT_SCHEDULE |= {
 # How many days a rendered report stays downloadable; beat purges the files
 # after that, every night.
 REPORT_FILES_DAYS = env_int("REPORT_FILES_DAYS", 7, minimum=1)
+# Spreadsheets with more rows than this are checked and applied by a worker,
+# with a page that follows them, rather than within the upload's request.
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 2000, minimum=0)
 CELERY_BEAT_SCHEDULE |= {
     "purge-expired-reports": {
         "task": "reporting.tasks.purge_expired_reports_task",

@@ -64,6 +64,44 @@ class ImportReport:
     def has_changes(self):
         return any(row.outcome in (NEW, UPDATE) for row in self.rows)
 
+    def to_json(self):
+        """The report as JSON-ready data, its values as the page shows them."""
+        return {
+            "kind": self.kind,
+            "is_applied": self.is_applied,
+            "rows": [
+                [
+                    row.line,
+                    row.outcome,
+                    row.key,
+                    [str(error) for error in row.errors],
+                    [
+                        [column, _text(old), _text(new)]
+                        for column, old, new in row.changes
+                    ],
+                ]
+                for row in self.rows
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        rows = [
+            RowOutcome(
+                line=line,
+                outcome=outcome,
+                key=key,
+                errors=errors,
+                changes=[tuple(change) for change in changes],
+            )
+            for line, outcome, key, errors, changes in data.get("rows", [])
+        ]
+        return cls(kind=data["kind"], rows=rows, is_applied=data["is_applied"])
+
+
+def _text(value):
+    return None if value is None else str(value)
+
 
 def importable_kinds(user):
     """The kinds ``user`` may import: measurements for contributors and

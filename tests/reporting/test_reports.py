@@ -827,6 +827,33 @@ class ReportPageTests(MediaRootMixin, ReportDataTestCase):
         query = f"?kind=project&amp;id={self.project.public_id}"
         self.assertContains(response, f'href="/reporting/reports/new/{query}"')
 
+    def test_the_entity_page_links_to_its_report(self):
+        self.client.force_login(self.reader_a)
+
+        response = self.client.get(self.organisation_a.get_absolute_url())
+
+        query = f"?kind=entity&amp;id={self.organisation_a.ovo_number}"
+        self.assertContains(response, f'href="/reporting/reports/new/{query}"')
+
+    def test_a_transversal_plan_links_to_its_lens_and_plan_reports(self):
+        self.client.force_login(self.coordinator)
+
+        response = self.client.get(self.plan_lens.get_absolute_url())
+
+        identifier = self.plan_lens.public_id
+        for kind in ("lens", "plan"):
+            query = f"?kind={kind}&amp;id={identifier}"
+            self.assertContains(response, f'href="/reporting/reports/new/{query}"')
+
+    def test_a_lens_other_than_a_plan_has_no_plan_report_link(self):
+        lens = make_lens(name="Policy note", organisation=self.organisation_a)
+        self.client.force_login(self.reader_a)
+
+        response = self.client.get(lens.get_absolute_url())
+
+        self.assertContains(response, f"?kind=lens&amp;id={lens.public_id}")
+        self.assertNotContains(response, "?kind=plan&amp;")
+
     def test_the_new_report_page_offers_the_three_formats(self):
         self.client.force_login(self.reader_a)
 
