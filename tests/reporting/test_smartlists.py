@@ -234,6 +234,30 @@ class SmartListFilterTests(SmartListTestCase):
             [["IN 1", "mg/l", Decimal("12.5"), "2025"]],
         )
 
+    def test_objectives_name_only_the_lenses_the_viewer_may_see(self):
+        make_lens(name="Second river plan", objectives=[self.objective])
+        smartlist = make_smartlist(
+            self.reader_a,
+            "objective",
+            columns=["code", "level", "legislature", "lenses", "responsible"],
+        )
+
+        rows = self.rows_for(self.reader_a, smartlist)
+
+        # The plan of B refers to SD 1, but a reader of A may not see it.
+        self.assertEqual(
+            rows,
+            [
+                ["SD 1", "strategic", "2024-2029", "", ""],
+                ["SD 7", "strategic", "2024-2029", "River plan; Second river plan", ""],
+            ],
+        )
+        coordinated = self.rows_for(
+            self.coordinator,
+            make_smartlist(self.coordinator, "objective", columns=["code", "lenses"]),
+        )
+        self.assertEqual(coordinated, [["SD 1", "Mobility plan"]])
+
     def test_sort_is_stable_with_the_code_as_tiebreak(self):
         smartlist = make_smartlist(
             self.admin_a,
