@@ -36,11 +36,13 @@ class ReportJob(models.Model):
         ENTITY = "entity", _("entity report")
         LENS = "lens", _("lens report")
         PLAN = "plan", _("transversal plan report")
+        SMARTLIST = "smartlist", _("smartlist")
 
     class Format(models.TextChoices):
         HTML = "html", "HTML"
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "Excel"
+        CSV = "csv", "CSV"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -176,3 +178,100 @@ class ImportJob(models.Model):
     @property
     def is_active(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# Smartlists -------------------------------------------------------------------
+
+
+class SmartListQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """The lists ``user`` made: only they edit, rename or delete them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def visible_to(self, user, organisation_ids):
+        """The lists of ``user`` and those shared with one of
+        ``organisation_ids`` (the organisations in which ``user`` holds an
+        active role, from the access layer)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(owner=user) | models.Q(shared_with__in=organisation_ids)
+        )
+
+
+class SmartList(models.Model):
+    """A saved list of components of one type: filters, columns and a sort.
+
+    The definition is validated by the smartlist forms whenever it is saved
+    and whenever it is opened; its rows are always read for the person who
+    opens it, through the access layer, never for its owner.
+    """
+
+    class ComponentType(models.TextChoices):
+        OBJECTIVE = "objective", _("objectives")
+        PROJECT = "project", _("projects")
+        PROCESS = "process", _("processes")
+        PROGRAMME = "programme", _("programmes")
+        INDICATOR = "indicator", _("indicators")
+        MILESTONE = "milestone", _("milestones")
+
+    class Direction(models.TextChoices):
+        ASCENDING = "asc", _("ascending")
+        DESCENDING = "desc", _("descending")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="smartlists",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    component_type = models.CharField(
+        _("component type"), max_length=20, choices=ComponentType.choices
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    columns = models.JSONField(_("columns"), default=list)
+    sort_column = models.CharField(_("sort by"), max_length=40)
+    sort_direction = models.CharField(
+        _("sort direction"),
+        max_length=4,
+        choices=Direction.choices,
+        default=Direction.ASCENDING,
+    )
+    shared_with = models.ForeignKey(
+        "objectives.Organisation",
+        verbose_name=_("shared with"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="smartlists",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SmartListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("smartlist")
+        verbose_name_plural = _("smartlists")
+        indexes = [
+            # The smartlist index shows one user's own lists by name.
+            models.Index(fields=["owner", "name"], name="smartlist_owner_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_shared(self):
+        return self.shared_with_id is not None
+
+    @property
+    def sort_key(self):
+        """The saved sort as the list page writes it: "title" or "-title"."""
+        prefix = "-" if self.sort_direction == self.Direction.DESCENDING else ""
+        return f"{prefix}{self.sort_column}"

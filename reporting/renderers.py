@@ -1,9 +1,11 @@
-"""Render a ``reports.Report`` as HTML, PDF or Excel.
+"""Render a ``reports.Report`` as HTML, PDF, Excel or CSV.
 
-The three share the report's data: HTML and PDF through the same Django
+They share the report's data: HTML and PDF through the same Django
 templates (the PDF adds a cover page, a table of contents, page numbers and
-a running header), Excel through openpyxl with a sheet per section. Each
-renderer calls ``progress(share)`` (0.0 to 1.0) as it goes.
+a running header; a report in the "table" layout, a smartlist, is one
+landscape table instead), Excel through openpyxl with a sheet per section,
+CSV as the first table. Each renderer calls ``progress(share)`` (0.0 to
+1.0) as it goes.
 
 A PDF is made by WeasyPrint from our own HTML, but a title or an
 explanation typed by a user ends up in it: the URL fetcher given to
@@ -11,6 +13,7 @@ WeasyPrint serves only the application's static files, from disk, and
 refuses every other address, so a report never reaches the network.
 """
 
+import csv
 import datetime
 import io
 import logging
@@ -36,6 +39,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from objectives.charts import format_number
 from objectives.status import colour_label
 from reporting.reports import BOOLEAN, STATUS
+from reporting.transfer.cells import neutralise
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +52,10 @@ CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
 }
+# Long tables report their progress every so many rows.
+PROGRESS_ROWS = 500
 
 
 def _ignore(share):
@@ -164,7 +171,11 @@ def _document(report, medium, progress, *, until):
     else:
         with open(finders.find(PRINT_STYLESHEET), encoding="utf-8") as stylesheet:
             context["stylesheet"] = mark_safe(stylesheet.read())
-    return render_to_string("reporting/reports/document.html", context)
+    template = {
+        "document": "reporting/reports/document.html",
+        "table": "reporting/reports/document_table.html",
+    }[report.layout]
+    return render_to_string(template, context)
 
 
 def render_html(report, progress=_ignore):
@@ -204,7 +215,7 @@ def _sheet_title(heading, taken):
     return title
 
 
-def _excel_value(value, kind):
+def _excel_value(value, kind, neutralises=False):
     if kind == STATUS:
         return str(colour_label(value["colour"])) if value and value["colour"] else ""
     if kind == BOOLEAN:
@@ -215,7 +226,7 @@ def _excel_value(value, kind):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, datetime.date | Decimal | int | float):
         return value
-    return str(value)
+    return neutralise(str(value)) if neutralises else str(value)
 
 
 def _excel_cell(sheet, value, kind):
@@ -228,8 +239,9 @@ def _excel_cell(sheet, value, kind):
     return cell
 
 
-def _write_sheet(sheet, columns, rows):
-    """A table with a frozen, filterable header row."""
+def _write_sheet(sheet, columns, rows, *, neutralises=False, progress=_ignore):
+    """A table with a frozen, filterable header row; ``progress`` hears of
+    the share of ``rows`` written every ``PROGRESS_ROWS`` rows."""
     sheet.freeze_panes = "A2"
     for index, (_label, _kind, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -242,12 +254,18 @@ def _write_sheet(sheet, columns, rows):
         header.append(cell)
     sheet.append(header)
     count = 0
+    kinds = [kind for _label, kind, _width in columns]
     for row in rows:
-        kinds = [kind for _label, kind, _width in columns]
-        sheet.append(
-            [_excel_cell(sheet, v, k) for v, k in zip(row, kinds, strict=True)]
-        )
+        if neutralises:
+            # Plain values are quicker for long tables: text that could read
+            # as a formula is quoted, and openpyxl formats dates as dates.
+            cells = [_excel_value(v, k, True) for v, k in zip(row, kinds, strict=True)]
+        else:
+            cells = [_excel_cell(sheet, v, k) for v, k in zip(row, kinds, strict=True)]
+        sheet.append(cells)
         count += 1
+        if count % PROGRESS_ROWS == 0:
+            progress(count / len(rows))
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
@@ -258,6 +276,7 @@ def render_xlsx(report, progress=_ignore):
     workbook.properties.title = report.title
     workbook.properties.creator = "Traject"
     taken = set()
+    count = len(report.sections)
     for index, section in enumerate(report.sections, start=1):
         sheet = workbook.create_sheet(_sheet_title(section.heading, taken))
         if section.table is not None:
@@ -266,8 +285,14 @@ def render_xlsx(report, progress=_ignore):
         else:
             columns = [(_("Field"), "text", 30), (_("Value"), "any", 60)]
             rows = [[fact.label, _excel_fact(fact)] for fact in section.facts]
-        _write_sheet(sheet, columns, rows)
-        progress(0.9 * index / len(report.sections))
+        _write_sheet(
+            sheet,
+            columns,
+            rows,
+            neutralises=report.neutralises_text,
+            progress=lambda share, i=index: progress(0.9 * (i - 1 + share) / count),
+        )
+        progress(0.9 * index / count)
     output = io.BytesIO()
     workbook.save(output)
     progress(1.0)
@@ -278,4 +303,56 @@ def _excel_fact(fact):
     return _excel_value(fact.value, fact.kind)
 
 
-RENDERERS = {"html": render_html, "pdf": render_pdf, "xlsx": render_xlsx}
+# CSV -----------------------------------------------------------------------
+
+# Excel set to Dutch (Belgium) reads a CSV file by the list separator of the
+# region, a semicolon, and takes a comma as the decimal separator; the byte
+# order mark makes it read UTF-8 rather than the ANSI code page.
+CSV_DELIMITER = ";"
+CSV_DECIMAL_SEPARATOR = ","
+
+
+def _csv_value(value, kind):
+    if kind == STATUS:
+        return str(colour_label(value["colour"])) if value and value["colour"] else ""
+    if kind == BOOLEAN:
+        return _("yes") if value else _("no")
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        # ISO dates are read as dates whatever the regional settings.
+        return value.isoformat()
+    if isinstance(value, Decimal | float) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    ):
+        text = format(Decimal(value).normalize(), "f")
+        return text.replace(".", CSV_DECIMAL_SEPARATOR)
+    return neutralise(str(value))
+
+
+def render_csv(report, progress=_ignore):
+    """The first table of ``report`` as CSV: UTF-8 with a byte order mark,
+    separated by semicolons, a header row, text neutralised against
+    formulas, dates as yyyy-mm-dd and decimal commas."""
+    table = next(s.table for s in report.sections if s.table is not None)
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([neutralise(str(column.label)) for column in table.columns])
+    kinds = [column.kind for column in table.columns]
+    for count, row in enumerate(table.rows, start=1):
+        writer.writerow(
+            [_csv_value(v, k) for v, k in zip(row.cells, kinds, strict=True)]
+        )
+        if count % PROGRESS_ROWS == 0:
+            progress(0.9 * count / len(table.rows))
+    content = ("\ufeff" + output.getvalue()).encode("utf-8")
+    progress(1.0)
+    return content
+
+
+RENDERERS = {
+    "html": render_html,
+    "pdf": render_pdf,
+    "xlsx": render_xlsx,
+    "csv": render_csv,
+}

@@ -110,6 +110,11 @@ class Report:
     period: str
     generated_at: datetime.datetime
     sections: list = field(default_factory=list)
+    # "document": a cover, contents and a page per section, in portrait;
+    # "table": one table in landscape under a short heading (smartlists).
+    layout: str = "document"
+    # Spreadsheet exports put a quote before text that reads as a formula.
+    neutralises_text: bool = False
 
 
 def _as_of(today):
@@ -927,7 +932,16 @@ def _plan_section(organisation, contributions, links, projects, overdue, today):
     )
 
 
+def smartlist_report(user, parameters, today):
+    """A smartlist as ``user`` sees it (see ``reporting.smartlists``)."""
+    # The smartlist catalogue builds on this module's table classes.
+    from reporting.smartlists.report import smartlist_report as build
+
+    return build(user, parameters, today)
+
+
 REPORTS = {
+    "smartlist": smartlist_report,
     "project": project_report,
     "indicator": indicator_report,
     "entity": entity_report,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views_reports, views_transfer
+from reporting import views_reports, views_smartlists, views_transfer
 
 app_name = "reporting"
 
@@ -49,5 +49,41 @@ urlpatterns += [
         "import/<uuid:public_id>/apply/",
         views_transfer.import_job_apply,
         name="import_job_apply",
+    ),
+]
+
+# Smartlists ---------------------------------------------------------------------
+urlpatterns += [
+    path("smartlists/", views_smartlists.smartlist_list, name="smartlist_list"),
+    path("smartlists/new/", views_smartlists.smartlist_new, name="smartlist_new"),
+    path(
+        "smartlists/preview/",
+        views_smartlists.smartlist_preview,
+        name="smartlist_preview",
+    ),
+    path(
+        "smartlists/<uuid:public_id>/",
+        views_smartlists.smartlist_detail,
+        name="smartlist_detail",
+    ),
+    path(
+        "smartlists/<uuid:public_id>/edit/",
+        views_smartlists.smartlist_edit,
+        name="smartlist_edit",
+    ),
+    path(
+        "smartlists/<uuid:public_id>/delete/",
+        views_smartlists.smartlist_delete,
+        name="smartlist_delete",
+    ),
+    path(
+        "smartlists/<uuid:public_id>/sort/",
+        views_smartlists.smartlist_save_sort,
+        name="smartlist_save_sort",
+    ),
+    path(
+        "smartlists/<uuid:public_id>/export/",
+        views_smartlists.smartlist_export,
+        name="smartlist_export",
     ),
 ]

@@ -24,12 +24,19 @@ from reporting import reports, tasks
 from reporting.models import ReportJob
 
 JOBS_PER_PAGE = 25
+# The formats of the standard reports; CSV holds one table and serves the
+# smartlists only.
+STANDARD_FORMATS = [
+    (value, label)
+    for value, label in ReportJob.Format.choices
+    if value != ReportJob.Format.CSV
+]
 
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(choices=ReportJob.Kind.choices)
     id = forms.CharField(max_length=40)
-    format = forms.ChoiceField(choices=ReportJob.Format.choices)
+    format = forms.ChoiceField(choices=STANDARD_FORMATS)
     period = forms.CharField(label=_("Period"), max_length=7, required=False)
 
     def clean_period(self):
@@ -98,7 +105,7 @@ def report_new(request):
         "kind_label": ReportJob.Kind(kind).label,
         "identifier": identifier,
         "subject": subject,
-        "formats": ReportJob.Format.choices,
+        "formats": STANDARD_FORMATS,
         "period": data.get("period")
         or reports.default_period(timezone.localdate()).label,
     }
