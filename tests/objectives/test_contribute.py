@@ -334,8 +334,9 @@ class StatusReportTests(ContributeTestCase):
         page = self.client.get(self.project.get_absolute_url(), headers=HTMX)
         self.assertContains(
             page,
-            f'<ul class="messages" role="status"><li class="message message-success">'
-            f"Status for {self.quarter.label} saved: orange: at risk.</li></ul>",
+            '<div role="status"><ul class="messages">'
+            '<li class="message message-success">'
+            f"Status for {self.quarter.label} saved: orange: at risk.</li></ul></div>",
             html=True,
         )
 

@@ -29,7 +29,7 @@ from objectives.models import (
 )
 from objectives.periods import Period
 from objectives.views.manage import LINK_KINDS
-from reporting.models import ImportJob, ReportJob
+from reporting.models import ImportJob, ReportJob, SmartList
 from sources.models import SyncRun
 from tests.factories import (
     make_indicator,
@@ -123,6 +123,14 @@ class MatrixData(PersonaTestCase):
             row_count=3,
         )
         cls.sync_run = SyncRun.objects.create(source="organisations")
+        cls.smartlist = SmartList.objects.create(
+            owner=cls.contributor_a,
+            name="Projects of A",
+            component_type="project",
+            columns=["code", "title"],
+            sort_column="code",
+            shared_with=a,
+        )
         quarter = Period.parse("2026-Q1")
         cls.measurement = Measurement.objects.create(
             indicator=cls.indicator,
@@ -157,6 +165,7 @@ class MatrixData(PersonaTestCase):
             "report": self.report_job,
             "import_job": self.import_job,
             "run": self.sync_run,
+            "smartlist": self.smartlist,
             "measurement": self.indicator,
             "status": self.project,
             "linked": self.project,
