@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from objectives.models import Confidentiality, Lens
 from reporting import renderers
+from reporting.models import SmartList
 from reporting.reports import build_report
 from tests.factories import (
     make_indicator,
@@ -283,6 +284,33 @@ class VisibleSetTests(PersonaTestCase):
                     text = renderers.render(report, "html").decode()
 
                     self.assertLessEqual(markers(text), self.visible_markers(actor))
+
+    def test_a_smartlist_of_every_type_lists_exactly_the_visible_components(self):
+        for actor in ACTORS:
+            for kind in (*MAKERS, "milestone"):
+                with self.subTest(actor=actor, kind=kind):
+                    smartlist = SmartList.objects.create(
+                        owner=getattr(self, actor),
+                        name=f"Every {kind}",
+                        component_type=kind,
+                        columns=["code", "title"],
+                        sort_column="code",
+                    )
+                    url = reverse(
+                        "reporting:smartlist_detail", args=[smartlist.public_id]
+                    )
+                    text = self.get_text(actor, url)
+                    visible = self.visible_markers(actor)
+                    if kind == "milestone":
+                        expected = {m for m in visible if m.endswith("-milestone")}
+                    else:
+                        expected = {
+                            m
+                            for m in visible
+                            if m.split("-")[2] == kind and "milestone" not in m
+                        }
+
+                    self.assertEqual(markers(text), expected)
 
     def test_the_language_does_not_change_what_is_shown(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
