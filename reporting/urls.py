@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views_reports, views_transfer
+from reporting import views_reports, views_transfer, views_validation
 
 app_name = "reporting"
 
@@ -38,5 +38,24 @@ urlpatterns += [
         "import/apply/",
         views_transfer.transfer_import_apply,
         name="transfer_import_apply",
+    ),
+]
+
+# Validated transversal plans --------------------------------------------------
+urlpatterns += [
+    path(
+        "plans/<uuid:public_id>/validate/",
+        views_validation.plan_validate,
+        name="plan_validate",
+    ),
+    path(
+        "plans/<uuid:public_id>/validations/<uuid:validation_id>/download/",
+        views_validation.validation_download,
+        name="validation_download",
+    ),
+    path(
+        "plans/<uuid:public_id>/validations/<uuid:validation_id>/retry/",
+        views_validation.validation_retry,
+        name="validation_retry",
     ),
 ]
