@@ -352,7 +352,13 @@ def get_organisation_for_members(user, ovo_number, *, manage=False):
 
 
 def _coordinates(user, lens):
-    return lens.coordinators.filter(user=user, is_active=True).exists()
+    """Whether ``user`` coordinates ``lens``, remembered on the lens."""
+    remembered = lens.__dict__.setdefault("_traject_coordinated_by", {})
+    if user.pk not in remembered:
+        remembered[user.pk] = lens.coordinators.filter(
+            user=user, is_active=True
+        ).exists()
+    return remembered[user.pk]
 
 
 def _is_transversal_plan(owner):
@@ -455,7 +461,7 @@ def get_closing_owner(user, kind, identifier, *, close=False):
         if not can_see_memberships(user, owner):
             raise Http404("No organisation matches the given query.")
     else:
-        owner = get_for_user(user, Lens, identifier)
+        owner = get_for_user(user, Lens, identifier, related=("organisation",))
         if not _is_transversal_plan(owner):
             raise Http404("No transversal plan matches the given query.")
     if close and not can_close_periods(user, owner):

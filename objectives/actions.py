@@ -347,7 +347,7 @@ class PeriodClosed(ValidationError):
             )
             % {
                 "closed": closure.period.label,
-                "owner": closure.owner,
+                "owner": closure.owner.name,
                 "person": closed_by,
                 "date": date_format(timezone.localtime(closure.closed_at)),
                 "period": period.label,

@@ -155,7 +155,13 @@ def _status(component):
     A later report of the same period is a correction: it is the one shown,
     with the earlier ones folded under it.
     """
-    reports = list(component.status_reports.select_related("author"))
+    # The newest first; a correction made in the same instant as the report
+    # it corrects still comes first.
+    reports = list(
+        component.status_reports.select_related("author").order_by(
+            "-period_start", "-created_at", "-pk"
+        )
+    )
     # A correction made after its period was closed marks the report it
     # replaces, which stays in the timeline.
     by_pk = {report.pk: report for report in reports}

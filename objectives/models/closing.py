@@ -68,9 +68,7 @@ class PeriodClosureQuerySet(models.QuerySet):
                 "objective_id"
             )
         lenses = LensEntry.objects.filter(objective__in=objectives).values("lens_id")
-        return self.filter(
-            Q(organisation__in=organisations) | Q(lens__in=lenses)
-        )
+        return self.filter(Q(organisation__in=organisations) | Q(lens__in=lenses))
 
     def of_indicators(self, indicator_ids):
         """{indicator id: [closures]} of the indicators ``indicator_ids``, as
