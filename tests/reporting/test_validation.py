@@ -386,3 +386,40 @@ class ImportTests(ValidationTestCase):
         self.assertEqual(
             [row.outcome for row in response.context["report"].rows], ["update"]
         )
+
+
+class PlanReportPeriodTests(ValidationTestCase):
+    def build(self, **parameters):
+        from reporting.reports import build_report
+
+        parameters = {"id": str(self.plan_lens.public_id), **parameters}
+        return build_report(self.global_admin, "plan", parameters, NOW.date())
+
+    def explanations(self, report):
+        return [row.cells[5] for row in report.sections[0].table.rows]
+
+    def test_the_plan_report_takes_the_status_of_a_period(self):
+        latest = self.build()
+        of_q3 = self.build(period="2026-Q3")
+
+        self.assertEqual(
+            self.explanations(latest), ["A later quarter.", "Cameras installed."]
+        )
+        self.assertEqual(
+            self.explanations(of_q3),
+            ["Fewer checks than planned.", "Cameras installed."],
+        )
+        self.assertEqual(of_q3.period, "2026-Q3")
+        self.assertEqual(latest.period, "as of Nov. 16, 2026")
+
+    def test_a_malformed_period_makes_the_report_unavailable(self):
+        from reporting.reports import ReportUnavailable
+
+        with self.assertRaisesMessage(ReportUnavailable, "2026-Q9 is not a period"):
+            self.build(period="2026-Q9")
+
+    def test_the_period_costs_no_extra_query(self):
+        with self.assertNumQueries(7) as latest:
+            self.build()
+        with self.assertNumQueries(len(latest.captured_queries)):
+            self.build(period="2026-Q3")
