@@ -43,6 +43,8 @@ class PeriodConfirmForm(forms.Form):
 
 
 class ValidatePlanForm(PeriodConfirmForm):
+    """Shown on the same page as the close form: its own ids."""
+
     confirm = forms.BooleanField(
         label=_(
             "I validate the reports of this plan for this period: the period "
@@ -50,6 +52,10 @@ class ValidatePlanForm(PeriodConfirmForm):
         ),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "validate_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReopenForm(forms.Form):

@@ -676,3 +676,18 @@ class AdminTests(ClosingTestCase):
 
         self.assertContains(response, "2026-Q3 is closed for Department A")
         self.assertEqual(self.state(), before)
+
+    def test_status_reports_cannot_be_added_or_changed_in_the_admin(self):
+        report = self.report(self.project)
+        self.close(self.organisation_a)
+        before = self.state()
+        self.client.force_login(self.global_admin)
+
+        add = self.client.post(reverse("admin:objectives_statusreport_add"), {})
+        change = self.client.post(
+            reverse("admin:objectives_statusreport_change", args=[report.pk]),
+            {"colour": RED, "explanation": "Changed in the admin."},
+        )
+
+        self.assertEqual((add.status_code, change.status_code), (403, 403))
+        self.assertEqual(self.state(), before)
