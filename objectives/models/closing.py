@@ -156,6 +156,15 @@ class PeriodClosure(models.Model):
                 name="period_closure_once_per_lens",
             ),
         ]
+        indexes = [
+            # The check before every status report and measurement: the
+            # active closures that end on or after the period reported on.
+            models.Index(
+                fields=["period_end", "period_start"],
+                condition=Q(reopened_at__isnull=True),
+                name="period_closure_active_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period} {self.owner}"
