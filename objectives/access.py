@@ -26,6 +26,7 @@ from objectives.models import (
     Milestone,
     Objective,
     Organisation,
+    PeriodClosure,
     Process,
     Programme,
     Project,
@@ -345,3 +346,124 @@ def get_organisation_for_members(user, ovo_number, *, manage=False):
     if manage and not can_manage_memberships(user, organisation):
         raise PermissionDenied
     return organisation
+
+
+# Closed periods, corrections and plan validations ---------------------------
+
+
+def _coordinates(user, lens):
+    """Whether ``user`` coordinates ``lens``, remembered on the lens."""
+    remembered = lens.__dict__.setdefault("_traject_coordinated_by", {})
+    if user.pk not in remembered:
+        remembered[user.pk] = lens.coordinators.filter(
+            user=user, is_active=True
+        ).exists()
+    return remembered[user.pk]
+
+
+def _is_transversal_plan(owner):
+    return isinstance(owner, Lens) and owner.kind == Lens.Kind.TRANSVERSAL_PLAN
+
+
+def can_close_periods(user, owner):
+    """Whether ``user`` may close a period of ``owner``: an organisation for
+    its administrators, a transversal plan for its coordinators and the
+    administrators of its organisation; every one for a global
+    administrator. Other lenses have no closed periods."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if isinstance(owner, Lens) and not _is_transversal_plan(owner):
+        return False
+    if is_global_admin(user):
+        return True
+    roles = roles_by_organisation(user)
+    if isinstance(owner, Organisation):
+        return roles.get(owner.pk) == Role.ADMINISTRATOR
+    if roles.get(owner.organisation_id) == Role.ADMINISTRATOR:
+        return True
+    return _coordinates(user, owner)
+
+
+def can_reopen_periods(user):
+    """Only the central team reopens a closed period."""
+    return is_global_admin(user)
+
+
+def can_correct(user, subject, closure):
+    """Whether ``user`` may correct the status or measurement of ``subject``
+    in the period that ``closure`` froze: the administrators of the
+    subject's organisations (its project's, for a milestone), the
+    coordinators of the closed plan, and global administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global_admin(user):
+        return True
+    owner = subject.project if isinstance(subject, Milestone) else subject
+    roles = roles_by_organisation(user)
+    if any(roles.get(pk) == Role.ADMINISTRATOR for pk in _organisation_ids(owner)):
+        return True
+    return closure.lens_id is not None and _coordinates(user, closure.lens)
+
+
+def may_correct(user, subject):
+    """Whether ``user`` may correct ``subject`` in some closed period: what
+    the correction pages ask before the period is known."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global_admin(user):
+        return True
+    owner = subject.project if isinstance(subject, Milestone) else subject
+    roles = roles_by_organisation(user)
+    if any(roles.get(pk) == Role.ADMINISTRATOR for pk in _organisation_ids(owner)):
+        return True
+    return (
+        PeriodClosure.objects.active()
+        .concerning(subject)
+        .filter(lens__coordinators__user=user, lens__coordinators__is_active=True)
+        .exists()
+    )
+
+
+def get_closure_to_reopen(user, public_id):
+    """A closure that ``user`` reopens: 404 when its organisation or plan
+    is not theirs to read, 403 for anyone but a global administrator."""
+    closure = (
+        PeriodClosure.objects.filter(public_id=public_id)
+        .select_related("organisation", "lens")
+        .first()
+    )
+    if closure is None:
+        raise Http404("No closed period matches the given query.")
+    if closure.organisation_id:
+        get_closing_owner(user, "organisation", closure.organisation.ovo_number)
+    else:
+        get_closing_owner(user, "lens", closure.lens.public_id)
+    if not can_reopen_periods(user):
+        raise PermissionDenied
+    return closure
+
+
+def can_validate_plan(user, lens):
+    """A transversal plan is validated by its coordinators (and the central
+    team): they sign the report off."""
+    if not _is_transversal_plan(lens) or not user.is_authenticated:
+        return False
+    return is_global_admin(user) or _coordinates(user, lens)
+
+
+def get_closing_owner(user, kind, identifier, *, close=False):
+    """The organisation (by OVO number) or transversal plan (by public id)
+    whose closed periods ``user`` reads, or with ``close`` closes: 404 for a
+    non-member of the organisation, a lens they may not see or one that is
+    no plan; 403 for a reader who may not close."""
+    if kind == "organisation":
+        owner = get_organisation(user, identifier)
+        if not can_see_memberships(user, owner):
+            raise Http404("No organisation matches the given query.")
+    else:
+        owner = get_for_user(user, Lens, identifier, related=("organisation",))
+        if not _is_transversal_plan(owner):
+            raise Http404("No transversal plan matches the given query.")
+    if close and not can_close_periods(user, owner):
+        raise PermissionDenied
+    return owner

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
@@ -30,6 +32,7 @@ from objectives.models import (
     Milestone,
     Objective,
     Organisation,
+    PeriodClosure,
     Process,
     Programme,
     Project,
@@ -328,16 +331,85 @@ def do_share(obj, person, *, acting_user):
 # Status, milestones and measurements --------------------------------------
 
 
+class PeriodClosed(ValidationError):
+    """A status report or measurement of a period that is closed for its
+    component; ``closure`` says which closure, and who closed it."""
+
+    def __init__(self, closure, period):
+        self.closure = closure
+        self.period = period
+        closed_by = closure.closed_by or gettext("the system")
+        super().__init__(
+            gettext(
+                "%(closed)s is closed for %(owner)s (closed by %(person)s on "
+                "%(date)s): the status and measurements of %(period)s can no "
+                "longer be changed. Nothing was saved."
+            )
+            % {
+                "closed": closure.period.label,
+                "owner": closure.owner.name,
+                "person": closed_by,
+                "date": date_format(timezone.localtime(closure.closed_at)),
+                "period": period.label,
+            },
+            code="period_closed",
+        )
+
+
+def closure_of(subject, period):
+    """The closure that freezes ``subject`` (a component or milestone) in
+    ``period``, or None: one query."""
+    return (
+        PeriodClosure.objects.active()
+        .covering(period)
+        .concerning(subject)
+        .select_related("closed_by", "organisation", "lens")
+        .order_by("closed_at", "pk")
+        .first()
+    )
+
+
+def _closure_allowing(subject, period, correction_reason):
+    """The closure of ``subject`` in ``period`` when a correction with a
+    reason is made, None for an open period; ``PeriodClosed`` without a
+    reason, and a ``ValidationError`` for a correction of an open period."""
+    closure = closure_of(subject, period)
+    if closure is not None and not correction_reason:
+        raise PeriodClosed(closure, period)
+    if closure is None and correction_reason:
+        raise ValidationError(
+            _("%(period)s is not closed: report it the usual way."),
+            params={"period": period.label},
+            code="not_closed",
+        )
+    return closure
+
+
 @transaction.atomic
-def do_report_status(subject, *, period, colour, explanation, acting_user):
+def do_report_status(
+    subject, *, period, colour, explanation, acting_user, correction_reason=""
+):
     """Add a status report for ``subject`` in ``period``.
 
     An earlier report of the same period stays in the history; the newest is
-    the one that counts.
+    the one that counts. In a closed period only a correction is taken: with
+    ``correction_reason``, the new report names the one it corrects and a
+    change row records why (see ``objectives.closing``).
     """
     explanation = explanation.strip()
+    correction_reason = correction_reason.strip()
     if not explanation:
         raise ValueError("A status report needs an explanation.")
+    closure = _closure_allowing(subject, period, correction_reason)
+    corrected = None
+    if closure is not None:
+        corrected = (
+            subject.status_reports.filter(
+                period_start=period.start, period_end=period.end
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     report = StatusReport.objects.create(
         **{subject._meta.model_name: subject},
         period_start=period.start,
@@ -345,7 +417,21 @@ def do_report_status(subject, *, period, colour, explanation, acting_user):
         colour=colour,
         explanation=explanation,
         author=acting_user if acting_user and acting_user.is_authenticated else None,
+        corrects=corrected,
+        correction_reason=correction_reason,
     )
+    if closure is not None:
+        before = f"{corrected.colour}: {corrected.explanation}" if corrected else None
+        record_change(
+            subject,
+            Change.Kind.UPDATED,
+            {
+                "status": [before, f"{colour}: {explanation}"],
+                "period": [period.label, period.label],
+                "correction_reason": [None, correction_reason],
+            },
+            acting_user=acting_user,
+        )
     return report
 
 
@@ -378,8 +464,17 @@ def do_update_milestone(
 
 
 @transaction.atomic
-def do_record_measurement(indicator, *, period, value, note, acting_user):
-    """Enter the value of ``indicator`` for ``period``, replacing an earlier one."""
+def do_record_measurement(
+    indicator, *, period, value, note, acting_user, correction_reason=""
+):
+    """Enter the value of ``indicator`` for ``period``, replacing an earlier one.
+
+    In a closed period only a correction is taken: with ``correction_reason``
+    the measurement keeps the value it replaces and the reason, and its
+    change row has both.
+    """
+    correction_reason = correction_reason.strip()
+    closure = _closure_allowing(indicator, period, correction_reason)
     measurement = Measurement.objects.filter(
         indicator=indicator, period_start=period.start, period_end=period.end
     ).first()
@@ -391,13 +486,20 @@ def do_record_measurement(indicator, *, period, value, note, acting_user):
             value=value,
             note=note,
             entered_by=acting_user,
+            correction_reason=correction_reason,
         )
         changes = {"value": [None, describe(value)], "period": [None, period.label]}
+        if closure is not None:
+            changes["correction_reason"] = [None, correction_reason]
         record_change(
             measurement, Change.Kind.CREATED, changes, acting_user=acting_user
         )
         return measurement
-    changes = _field_changes(measurement, {"value": value, "note": note})
+    values = {"value": value, "note": note}
+    if closure is not None:
+        values["correction_reason"] = correction_reason
+        values["value_before_correction"] = measurement.value
+    changes = _field_changes(measurement, values)
     if changes:
         measurement.entered_by = acting_user
         measurement.save(update_fields=[*changes, "entered_by", "updated_at"])

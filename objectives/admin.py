@@ -4,6 +4,7 @@ Saves made here go through the history of the actions layer, so a change in
 the admin is as traceable as one made in the application.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
@@ -31,6 +32,7 @@ from objectives.models import (
     Target,
     User,
 )
+from objectives.periods import Period
 
 
 class GlobalAdministratorSite(admin.AdminSite):
@@ -195,10 +197,56 @@ class TargetAdmin(HistoryAdmin):
     autocomplete_fields = ["indicator"]
 
 
+class MeasurementAdminForm(forms.ModelForm):
+    """Refuses a measurement of a closed period, as the actions do: a
+    correction goes through the correction page, with its reason."""
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "indicator",
+            "period_start",
+            "period_end",
+            "value",
+            "note",
+            "entered_by",
+            "created_at",
+        ]
+
+    def clean(self):
+        """The measurement as it was and as it would become: neither may lie
+        in a closed period."""
+        cleaned_data = super().clean()
+        checked = []
+        if self.instance.pk is not None:
+            stored = Measurement.objects.get(pk=self.instance.pk)
+            checked.append(
+                (stored.indicator, Period(stored.period_start, stored.period_end))
+            )
+        indicator = cleaned_data.get("indicator")
+        start, end = cleaned_data.get("period_start"), cleaned_data.get("period_end")
+        if indicator is not None and start and end and end >= start:
+            checked.append((indicator, Period(start, end)))
+        for subject, period in checked:
+            closure = actions.closure_of(subject, period)
+            if closure is not None:
+                raise actions.PeriodClosed(closure, period)
+        return cleaned_data
+
+
 @admin.register(Measurement, site=site)
 class MeasurementAdmin(HistoryAdmin):
+    form = MeasurementAdminForm
     list_display = ["indicator", "period_start", "period_end", "value"]
     autocomplete_fields = ["indicator"]
+    readonly_fields = ["value_before_correction", "correction_reason"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and actions.closure_of(
+            obj.indicator, Period(obj.period_start, obj.period_end)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

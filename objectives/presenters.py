@@ -155,7 +155,19 @@ def _status(component):
     A later report of the same period is a correction: it is the one shown,
     with the earlier ones folded under it.
     """
-    reports = list(component.status_reports.select_related("author"))
+    # The newest first; a correction made in the same instant as the report
+    # it corrects still comes first.
+    reports = list(
+        component.status_reports.select_related("author").order_by(
+            "-period_start", "-created_at", "-pk"
+        )
+    )
+    # A correction made after its period was closed marks the report it
+    # replaces, which stays in the timeline.
+    by_pk = {report.pk: report for report in reports}
+    for report in reports:
+        if report.corrects_id in by_pk:
+            by_pk[report.corrects_id].corrected_by = report
     periods = []
     for _key, group in groupby(reports, key=lambda r: (r.period_start, r.period_end)):
         current, *earlier = group
@@ -373,6 +385,11 @@ def _series_rows(measurements, targets):
             row[attribute] = format_number(entry.value)
             if attribute == "measurement":
                 row["note"] = entry.note
+                row["correction_reason"] = entry.correction_reason
+                if entry.value_before_correction is not None:
+                    row["before_correction"] = format_number(
+                        entry.value_before_correction
+                    )
     # A year follows its quarters and months, as a total would.
     return [
         rows[period]

@@ -10,6 +10,7 @@ from objectives.models import (
 )
 from objectives.views import (
     browse,
+    closing,
     components,
     contribute,
     lenses_manage,
@@ -269,6 +270,44 @@ urlpatterns += [
     ),
 ]
 
+
+# Closed periods and corrections ---------------------------------------------
+
+urlpatterns += [
+    path(
+        "organisations/<str:identifier>/closed-periods/",
+        closing.closed_periods,
+        {"kind": "organisation"},
+        name="organisation_closed_periods",
+    ),
+    path(
+        "lenses/<uuid:identifier>/closed-periods/",
+        closing.closed_periods,
+        {"kind": "lens"},
+        name="lens_closed_periods",
+    ),
+    path(
+        "closed-periods/<uuid:public_id>/reopen/",
+        closing.closure_reopen,
+        name="closure_reopen",
+    ),
+    path(
+        "<status_subject:model>/<uuid:public_id>/status/correct/",
+        closing.status_correct,
+        name="status_correct",
+    ),
+    path(
+        "milestones/<uuid:public_id>/status/correct/",
+        closing.status_correct,
+        {"model": Milestone},
+        name="milestone_status_correct",
+    ),
+    path(
+        "indicators/<uuid:public_id>/measurements/correct/",
+        closing.measurement_correct,
+        name="measurement_correct",
+    ),
+]
 
 # Linked sections: every item of a section of a detail page, a page at a time
 # (htmx swaps the fragment in; without JavaScript it is a page of its own).

@@ -11,3 +11,5 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # WeasyPrint logs every step of every document it renders at INFO.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+        # Registers the render task of plan validations with the workers.
+        from reporting import validation  # noqa: F401

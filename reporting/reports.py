@@ -115,6 +115,8 @@ class Report:
     layout: str = "document"
     # Spreadsheet exports put a quote before text that reads as a formula.
     neutralises_text: bool = False
+    # On the cover of a validated plan report: who validated it, and when.
+    validation: str = ""
 
 
 def _as_of(today):
@@ -631,9 +633,20 @@ def _add_branch(table, objective, depth, children, links, beneath, seen):
 # Lens ---------------------------------------------------------------------
 
 
-def _lens_with_objectives(user, parameters):
+def _with_status(rows, period):
+    """The latest status of each row, or with ``period`` the status of that
+    period."""
+    return (
+        with_latest_status(rows)
+        if period is None
+        else with_status_in_period(rows, period)
+    )
+
+
+def _lens_with_objectives(user, parameters, period=None):
     """The lens of a report, its numbered entries, and the objectives they
-    refer to that ``user`` may see, with their latest status: three queries."""
+    refer to that ``user`` may see, with their latest status (or that of
+    ``period``): three queries."""
     try:
         lens = access.get_for_user(user, Lens, parameters.get("id"))
     except (Http404, ValidationError):
@@ -644,10 +657,11 @@ def _lens_with_objectives(user, parameters):
     referenced = {entry.objective_id for *_n, entry in numbered if entry.objective_id}
     objectives = {
         o.pk: o
-        for o in with_latest_status(
+        for o in _with_status(
             access.visible(user, Objective)
             .filter(pk__in=referenced)
-            .select_related("lead_organisation", "responsible")
+            .select_related("lead_organisation", "responsible"),
+            period,
         )
     }
     return lens, numbered, objectives
@@ -714,12 +728,12 @@ def _lens_table():
     )
 
 
-def _beneath_rows(user, model, links):
+def _beneath_rows(user, model, links, period=None):
     ids = {pk for linked in links.values() for pk in linked}
     rows = access.visible(user, model).filter(pk__in=ids, is_archived=False)
     rows = rows.select_related("lead_organisation")
     if model is not Indicator:
-        rows = with_latest_status(rows)
+        rows = _with_status(rows, period)
     return {row.pk: row for row in rows}
 
 
@@ -805,10 +819,17 @@ def plan_report(user, parameters, today):
     Six queries: the lens, its entries, the objectives, the objective–project
     links, the projects and their overdue milestones. What the user may not
     see is left out, as on the lens page.
+
+    With a ``period`` parameter ("2026-Q3"), the status is that of the
+    period and milestones are overdue as of its last day (or today, while
+    it runs); without one, the latest status as of today.
     """
-    lens, numbered, objectives = _lens_with_objectives(user, parameters)
+    period = _plan_period(parameters)
+    if period is not None:
+        today = min(today, period.end)
+    lens, numbered, objectives = _lens_with_objectives(user, parameters, period)
     links = _links(list(objectives), ["project"])
-    projects = _beneath_rows(user, Project, links["project"])
+    projects = _beneath_rows(user, Project, links["project"], period)
     overdue = defaultdict(list)
     for milestone in (
         access.visible(user, Milestone)
@@ -842,7 +863,20 @@ def plan_report(user, parameters, today):
                 empty=_("No contributions that you may see."),
             )
         )
-    return _lens_document("plan", lens, sections, today)
+    report = _lens_document("plan", lens, sections, today)
+    if period is not None:
+        report.period = period.label
+    return report
+
+
+def _plan_period(parameters):
+    label = (parameters.get("period") or "").strip()
+    if not label:
+        return None
+    try:
+        return Period.parse(label)
+    except ValidationError as error:
+        raise ReportUnavailable(error.messages[0]) from None
 
 
 def _plan_table():

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from reporting import views_reports, views_smartlists, views_transfer
+from reporting import (
+    views_reports,
+    views_smartlists,
+    views_transfer,
+    views_validation,
+)
 
 app_name = "reporting"
 
@@ -85,5 +90,24 @@ urlpatterns += [
         "smartlists/<uuid:public_id>/export/",
         views_smartlists.smartlist_export,
         name="smartlist_export",
+    ),
+]
+
+# Validated transversal plans --------------------------------------------------
+urlpatterns += [
+    path(
+        "plans/<uuid:public_id>/validate/",
+        views_validation.plan_validate,
+        name="plan_validate",
+    ),
+    path(
+        "plans/<uuid:public_id>/validations/<uuid:validation_id>/download/",
+        views_validation.validation_download,
+        name="validation_download",
+    ),
+    path(
+        "plans/<uuid:public_id>/validations/<uuid:validation_id>/retry/",
+        views_validation.validation_retry,
+        name="validation_retry",
     ),
 ]

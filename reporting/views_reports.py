@@ -90,6 +90,9 @@ def report_new(request):
             parameters["period"] = form.cleaned_data["period"] or (
                 reports.default_period(timezone.localdate()).label
             )
+        elif kind == ReportJob.Kind.PLAN and form.cleaned_data["period"]:
+            # Without a period a plan report gives the latest status.
+            parameters["period"] = form.cleaned_data["period"]
         job = tasks.request_report(
             request.user,
             kind,

@@ -116,6 +116,9 @@ class ContributionForm(forms.Form):
     conflict = None
     conflict_kind = ""
     conflict_period = None
+    # Where a user who may correct a closed period does so, when the form
+    # was refused because its period is closed.
+    correction_url = ""
 
     def __init__(self, *args, today=None, **kwargs):
         kwargs.setdefault("auto_id", AUTO_ID)

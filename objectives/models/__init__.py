@@ -1,4 +1,5 @@
 from objectives.models.budget import BudgetAmount, BudgetArticle, StructureElement
+from objectives.models.closing import PeriodClosure, PlanValidation
 from objectives.models.components import (
     Component,
     Confidentiality,
@@ -34,7 +35,9 @@ __all__ = [
     "Milestone",
     "Objective",
     "Organisation",
+    "PeriodClosure",
     "Person",
+    "PlanValidation",
     "Process",
     "Programme",
     "Project",

@@ -399,6 +399,16 @@ class Measurement(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the value was corrected after its period was closed: the
+    # value it replaced (also in the change history) and why.
+    value_before_correction = models.DecimalField(
+        _("value before the correction"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     class Meta:
         ordering = ["indicator", "period_start"]

@@ -81,6 +81,17 @@ class StatusReport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    # A report made after its period was closed replaces the report it
+    # corrects, which stays in the timeline, and says why.
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     class Meta:
         ordering = ["-period_start", "-created_at"]
@@ -96,6 +107,10 @@ class StatusReport(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="status_report_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="status_report_correction_explained",
             ),
         ]
         # Timelines and "latest status" read one component's reports newest

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from objectives import access, dashboard, search
+from objectives import access, closing, dashboard, search
 from objectives.cascades import add_beneath, lens_cascade, organisation_overview
 from objectives.catalogue import lens_catalogue
 from objectives.filters import MINIMUM_QUERY_LENGTH, SearchForm
@@ -47,7 +47,10 @@ def lens_detail(request, public_id):
         "lens": lens,
         "cascade": lens_cascade(request.user, lens),
         "coordinators": list(lens.coordinators.order_by("last_name", "first_name")),
+        "is_plan": lens.kind == Lens.Kind.TRANSVERSAL_PLAN,
     }
+    if context["is_plan"]:
+        context["validations"] = closing.validations_of(lens)
     return render(request, "objectives/lens_detail.html", context)
 
 

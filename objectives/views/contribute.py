@@ -13,6 +13,7 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -60,6 +61,23 @@ def _show_form(request, component, form, kind):
     return response
 
 
+def _refuse_closed(request, form, component, closed):
+    """Show why the period is closed on the form, with the user's input, and
+    the way to a correction for those who may make one."""
+    form.add_error(None, closed)
+    if access.can_correct(request.user, component, closed.closure):
+        form.correction_url = correction_url(component)
+
+
+def correction_url(component):
+    if isinstance(component, Indicator):
+        return reverse("objectives:measurement_correct", args=[component.public_id])
+    if isinstance(component, Milestone):
+        name = "objectives:milestone_status_correct"
+        return reverse(name, args=[component.public_id])
+    return reverse("objectives:status_correct", args=[component, component.public_id])
+
+
 def _saved(request, component, message):
     messages.success(request, message)
     if not is_htmx(request):
@@ -81,15 +99,18 @@ def status_report(request, model, public_id):
     component = access.get_for_user(request.user, model, public_id, Action.EDIT)
     form = StatusReportForm(_posted(request), subject=component)
 
-    if form.is_valid():
-        report = actions.do_report_status(
-            component, acting_user=request.user, **form.action_arguments()
-        )
-        message = _("Status for %(period)s saved: %(status)s.") % {
-            "period": report.period,
-            "status": report.get_colour_display(),
-        }
-        return _saved(request, component, message)
+    try:
+        if form.is_valid():
+            report = actions.do_report_status(
+                component, acting_user=request.user, **form.action_arguments()
+            )
+            message = _("Status for %(period)s saved: %(status)s.") % {
+                "period": report.period,
+                "status": report.get_colour_display(),
+            }
+            return _saved(request, component, message)
+    except actions.PeriodClosed as closed:
+        _refuse_closed(request, form, component, closed)
     return _show_form(request, component, form, "status")
 
 
@@ -98,15 +119,18 @@ def milestone_update(request, public_id):
     milestone = access.get_for_user(request.user, Milestone, public_id, Action.EDIT)
     form = MilestoneUpdateForm(_posted(request), milestone=milestone)
 
-    if form.is_valid():
-        report = actions.do_update_milestone(
-            milestone, acting_user=request.user, **form.action_arguments()
-        )
-        message = _("Milestone updated, status for %(period)s: %(status)s.") % {
-            "period": report.period,
-            "status": report.get_colour_display(),
-        }
-        return _saved(request, milestone, message)
+    try:
+        if form.is_valid():
+            report = actions.do_update_milestone(
+                milestone, acting_user=request.user, **form.action_arguments()
+            )
+            message = _("Milestone updated, status for %(period)s: %(status)s.") % {
+                "period": report.period,
+                "status": report.get_colour_display(),
+            }
+            return _saved(request, milestone, message)
+    except actions.PeriodClosed as closed:
+        _refuse_closed(request, form, milestone, closed)
     return _show_form(request, milestone, form, "milestone")
 
 
@@ -115,14 +139,17 @@ def measurement_record(request, public_id):
     indicator = access.get_for_user(request.user, Indicator, public_id, Action.EDIT)
     form = MeasurementForm(_posted(request), indicator=indicator)
 
-    if form.is_valid():
-        measurement = actions.do_record_measurement(
-            indicator, acting_user=request.user, **form.action_arguments()
-        )
-        message = _("Measurement saved for %(period)s: %(value)s %(unit)s.") % {
-            "period": form.cleaned_data["period"],
-            "value": number_format(measurement.value.normalize()),
-            "unit": indicator.unit,
-        }
-        return _saved(request, indicator, message)
+    try:
+        if form.is_valid():
+            measurement = actions.do_record_measurement(
+                indicator, acting_user=request.user, **form.action_arguments()
+            )
+            message = _("Measurement saved for %(period)s: %(value)s %(unit)s.") % {
+                "period": form.cleaned_data["period"],
+                "value": number_format(measurement.value.normalize()),
+                "unit": indicator.unit,
+            }
+            return _saved(request, indicator, message)
+    except actions.PeriodClosed as closed:
+        _refuse_closed(request, form, indicator, closed)
     return _show_form(request, indicator, form, "measurement")

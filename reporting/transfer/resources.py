@@ -38,6 +38,7 @@ from objectives.models import (
     Milestone,
     Objective,
     Organisation,
+    PeriodClosure,
     Person,
     Project,
 )
@@ -957,6 +958,11 @@ class MeasurementResource(TransferResource):
             (indicator.lead_organisation_id, indicator.code): indicator
             for indicator in indicators
         }
+        # Rows of a closed period are refused: the closures of every
+        # indicator of the file, read once.
+        self.closures = PeriodClosure.objects.active().of_indicators(
+            [indicator.pk for indicator in self.indicators.values()]
+        )
         return in_batches(
             Measurement.objects.all(),
             "indicator_id",
@@ -985,6 +991,12 @@ class MeasurementResource(TransferResource):
             return _("The period %(period)s has not started yet.") % {
                 "period": period.label
             }
+        for closure in self.closures.get(indicator.pk, []):
+            if (
+                closure.period_start <= period.start
+                and period.end <= closure.period_end
+            ):
+                return actions.PeriodClosed(closure, period).messages[0]
         return None
 
     def save_instance(self, instance, is_create, row, **kwargs):
