@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from objectives.linked import SPECS
 from objectives.models import (
@@ -23,6 +24,8 @@ from objectives.models import (
     LensEntry,
     Measurement,
     Membership,
+    PeriodClosure,
+    PlanValidation,
     StatusReport,
     StructureElement,
     Target,
@@ -123,6 +126,31 @@ class MatrixData(PersonaTestCase):
             row_count=3,
         )
         cls.sync_run = SyncRun.objects.create(source="organisations")
+        closed_quarter = Period.parse("2025-Q4")
+        cls.closure = PeriodClosure.objects.create(
+            organisation=a,
+            period_start=closed_quarter.start,
+            period_end=closed_quarter.end,
+            closed_by=cls.admin_a,
+            closed_at=timezone.now(),
+        )
+        plan_closure = PeriodClosure.objects.create(
+            lens=cls.plan_lens,
+            period_start=closed_quarter.start,
+            period_end=closed_quarter.end,
+            closed_by=cls.coordinator,
+            closed_at=timezone.now(),
+        )
+        cls.validation = PlanValidation.objects.create(
+            lens=cls.plan_lens,
+            closure=plan_closure,
+            period_start=closed_quarter.start,
+            period_end=closed_quarter.end,
+            validated_by=cls.coordinator,
+            validated_at=timezone.now(),
+            status=PlanValidation.Status.FAILED,
+            error="The worker stopped.",
+        )
         cls.smartlist = SmartList.objects.create(
             owner=cls.contributor_a,
             name="Projects of A",
@@ -166,6 +194,9 @@ class MatrixData(PersonaTestCase):
             "import_job": self.import_job,
             "run": self.sync_run,
             "smartlist": self.smartlist,
+            "closure": self.closure,
+            "plan": self.plan_lens,
+            "validation": self.plan_lens,
             "measurement": self.indicator,
             "status": self.project,
             "linked": self.project,
@@ -216,6 +247,9 @@ class MatrixData(PersonaTestCase):
         if "<uuid:public_id>" in path:
             replacements["<uuid:public_id>"] = str(self.subject_of(name).public_id)
         replacements["<str:ovo_number>"] = self.organisation_a.ovo_number
+        replacements["<str:identifier>"] = self.organisation_a.ovo_number
+        replacements["<uuid:identifier>"] = str(self.plan_lens.public_id)
+        replacements["<uuid:validation_id>"] = str(self.validation.public_id)
         replacements["<status_subject:model>"] = "projects"
         replacements["<component:model>"] = "projects"
         replacements["<str:source>"] = "organisations"
