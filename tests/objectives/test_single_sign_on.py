@@ -8,7 +8,9 @@ from urllib.parse import urljoin
 
 import requests
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from objectives.models import Change, Membership, Person, User
 from objectives.sso import SingleSignOnBackend
@@ -41,9 +43,16 @@ def identity(sub, given="An", family="Peeters", email="an.peeters@vlaanderen.be"
 
 
 def sso_login(client, sub, *, next_url=None):
-    """Log in as the stand-in's identity ``sub``: Traject sends the browser
-    to the provider, the user picks the identity on its page, the provider
-    sends the browser back to the callback. Returns the callback's answer."""
+    """Log in as the stand-in's identity ``sub``; the callback's answer."""
+    callback_url = choose_identity(client, sub, next_url=next_url)
+    response = client.get(callback_url)
+    response.callback_url = callback_url
+    return response
+
+
+def choose_identity(client, sub, *, next_url=None):
+    """Traject sends the browser to the provider, the user picks the identity
+    ``sub`` on its page: the address the provider sends the browser back to."""
     start = client.get("/oidc/authenticate/", {"next": next_url} if next_url else None)
     assert start.status_code == 302, start
     page = requests.get(start["Location"], timeout=10)
@@ -69,9 +78,7 @@ def sso_login(client, sub, *, next_url=None):
     )
     assert answer.status_code == 302, answer.text
     assert answer.headers["Location"].startswith(CALLBACK)
-    response = client.get(answer.headers["Location"])
-    response.callback_url = answer.headers["Location"]
-    return response
+    return answer.headers["Location"]
 
 
 IDENTITIES = [
@@ -218,6 +225,24 @@ class SingleSignOnTests(TestCase):
                 "email": ["an.peeters@vlaanderen.be", "an.peeters@mow.vlaanderen.be"],
             },
         )
+
+    def test_later_login_queries_do_not_grow_with_the_staff(self):
+        sso_login(self.client, "subject-an")
+        self.client.logout()
+        counts = []
+        for _ in range(2):
+            callback_url = choose_identity(self.client, "subject-an")
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(callback_url).status_code, 302)
+            counts.append(len(queries))
+            self.client.logout()
+            for number in range(20):
+                person = make_person(email=f"an.peeters{number}@vlaanderen.be")
+                make_membership(person, self.mobility)
+
+        # One query finds the account with its person; the rest is the
+        # session's rotation and the last login.
+        self.assertEqual(counts, [18, 18])
 
     def test_other_subject_with_the_same_email_gets_a_new_account(self):
         sso_login(self.client, "subject-an")
