@@ -2,11 +2,13 @@
 
 import base64
 import hashlib
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
+from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
 from traject.oidc_standin import Faults, ProviderStandIn
@@ -184,3 +186,34 @@ class ProviderStandInTests(SimpleTestCase):
 
     def test_listens_on_the_loopback_address_only(self):
         self.assertEqual(urlsplit(self.issuer).hostname, "127.0.0.1")
+
+
+class DiscoverCommandTests(SimpleTestCase):
+    def test_prints_the_settings_of_the_providers_endpoints(self):
+        out = io.StringIO()
+        with ProviderStandIn([IDENTITY]) as issuer:
+            call_command("oidc_discover", f"{issuer}/", stdout=out)
+
+        self.assertEqual(
+            out.getvalue().splitlines(),
+            [
+                f"OIDC_ISSUER={issuer}",
+                f"OIDC_AUTHORIZATION_ENDPOINT={issuer}/authorize",
+                f"OIDC_TOKEN_ENDPOINT={issuer}/token",
+                f"OIDC_USERINFO_ENDPOINT={issuer}/userinfo",
+                f"OIDC_JWKS_ENDPOINT={issuer}/jwks",
+            ],
+        )
+
+    def test_refuses_a_document_of_another_issuer(self):
+        with ProviderStandIn([IDENTITY]) as issuer:
+            other = issuer.replace("127.0.0.1", "localhost")
+            with self.assertRaisesMessage(CommandError, "names the issuer"):
+                call_command("oidc_discover", other, stdout=io.StringIO())
+
+    def test_unreachable_provider_is_a_clear_error(self):
+        with ProviderStandIn([IDENTITY]) as issuer:
+            pass
+
+        with self.assertRaisesMessage(CommandError, "Cannot read"):
+            call_command("oidc_discover", issuer, stdout=io.StringIO())
