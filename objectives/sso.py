@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
@@ -227,5 +226,28 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         return user
 
     def get_user(self, user_id):
-        # The library's own version lets an account deactivated since in.
-        return ModelBackend.get_user(self, user_id)
+        """The account of a session opened by single sign-on, while it and
+        its person stay active (the library's own version lets an account
+        deactivated since in); one query, as ``ModelBackend``'s."""
+        user = User.objects.select_related("person").filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        person = person_of(user)
+        return None if person is not None and not person.is_active else user
+
+    # Permissions come from ModelBackend, listed too; not asked twice here.
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+    def has_module_perms(self, user_obj, app_label):
+        return False

@@ -305,6 +305,15 @@ class SingleSignOnTests(TestCase):
 
         self.assert_refused(response, "Uw account in Traject is niet meer actief.")
 
+    def test_session_ends_when_the_person_is_deactivated(self):
+        sso_login(self.client, "subject-an")
+        self.assertEqual(self.client.get("/").status_code, 200)
+
+        Person.objects.filter(pk=self.an.pk).update(is_active=False)
+
+        response = self.client.get("/")
+        self.assertRedirects(response, "/login/?next=/", fetch_redirect_response=False)
+
     def test_deactivated_account_is_refused(self):
         sso_login(self.client, "subject-nobody")
         self.client.logout()
