@@ -8,6 +8,7 @@ commit.
 
 import datetime
 import decimal
+import hashlib
 import logging
 import uuid
 
@@ -37,6 +38,7 @@ from objectives.models import (
     Programme,
     Project,
     StatusReport,
+    User,
 )
 
 logger = logging.getLogger(__name__)
@@ -620,6 +622,55 @@ def do_link_account(person, user, *, acting_user):
         sync_grants(project)
     for milestone in Milestone.objects.filter(assignee=person):
         sync_grants(milestone)
+    return True
+
+
+# Accounts from single sign-on -----------------------------------------------
+
+
+def sso_username(subject):
+    """A username derived from the identity platform's subject: unique with
+    it, and without exposing it."""
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:24]
+    return f"sso-{digest}"
+
+
+@transaction.atomic
+def do_create_sso_account(*, subject, first_name, last_name, email, person=None):
+    """A new account for a first single sign-on, linked to ``person`` when
+    the HR feed's person was found; it has no password."""
+    user = User(
+        username=sso_username(subject),
+        oidc_subject=subject,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    user.set_unusable_password()
+    user.save()
+    record_change(
+        user,
+        Change.Kind.CREATED,
+        {
+            name: [None, getattr(user, name)]
+            for name in ("username", "oidc_subject", "first_name", "last_name", "email")
+        },
+        acting_user=user,
+    )
+    if person is not None:
+        do_link_account(person, user, acting_user=user)
+    return user
+
+
+@transaction.atomic
+def do_refresh_sso_account(user, *, first_name, last_name, email):
+    """Take over the names and e-mail the identity platform now gives."""
+    values = {"first_name": first_name, "last_name": last_name, "email": email}
+    changes = _field_changes(user, values)
+    if not changes:
+        return False
+    user.save(update_fields=list(changes))
+    record_change(user, Change.Kind.UPDATED, changes, acting_user=user)
     return True
 
 

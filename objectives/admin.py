@@ -5,8 +5,14 @@ the admin is as traceable as one made in the application.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 from objectives import actions
 from objectives.access import is_global_admin
@@ -41,6 +47,15 @@ class GlobalAdministratorSite(admin.AdminSite):
 
     def has_permission(self, request):
         return is_global_admin(request.user)
+
+    @method_decorator(never_cache)
+    @method_decorator(login_not_required)
+    def login(self, request, extra_context=None):
+        # Without passwords the admin's own form must not take one either.
+        if not settings.LOCAL_LOGIN_ENABLED:
+            next_url = request.GET.get("next") or reverse("admin:index")
+            return redirect_to_login(next_url)
+        return super().login(request, extra_context)
 
 
 site = GlobalAdministratorSite(name="admin")
@@ -114,8 +129,9 @@ class ComponentAdmin(HistoryAdmin):
 class TrajectUserAdmin(UserAdmin):
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("Traject", {"fields": ["is_global_admin"]}),
+        ("Traject", {"fields": ["is_global_admin", "oidc_subject"]}),
     ]
+    readonly_fields = ["oidc_subject"]
     list_display = ["username", "email", "is_global_admin", "is_active"]
     list_filter = ["is_global_admin", "is_active"]
 

@@ -235,6 +235,56 @@ CELERY_BEAT_SCHEDULE |= {
     }
 }
 
+# Single sign-on --------------------------------------------------------------
+# OpenID Connect with the government's identity platform (ACM/IDM), through
+# mozilla-django-oidc; the claim names are ACM's. The password form stays
+# unless LOCAL_LOGIN_ENABLED turns it off, which needs single sign-on.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
+if not OIDC_ENABLED and not LOCAL_LOGIN_ENABLED:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN_ENABLED=0 needs OIDC_ENABLED=1, or nobody can log in."
+    )
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email vo")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+OIDC_CLAIMS = {
+    "subject": env_str("OIDC_CLAIM_SUBJECT", "sub"),
+    "ovo_number": env_str("OIDC_CLAIM_OVO_NUMBER", "vo_orgcode"),
+    "first_name": env_str("OIDC_CLAIM_GIVEN_NAME", "given_name"),
+    "last_name": env_str("OIDC_CLAIM_FAMILY_NAME", "family_name"),
+    "email": env_str("OIDC_CLAIM_EMAIL", "email"),
+}
+if OIDC_ENABLED:
+    _oidc_urls = {
+        "OIDC_ISSUER": OIDC_ISSUER,
+        "OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    }
+    _schemes = {"http", "https"} if DEBUG else {"https"}
+    for _name, _url in _oidc_urls.items():
+        if urlsplit(_url).scheme not in _schemes or not urlsplit(_url).hostname:
+            raise ImproperlyConfigured(
+                f"{_name}={_url!r} is not an {'/'.join(sorted(_schemes))} URL; "
+                "single sign-on needs it."
+            )
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required with OIDC_ENABLED=1."
+        )
+    AUTHENTICATION_BACKENDS.insert(1, "objectives.sso.SingleSignOnBackend")
+    del _oidc_urls, _schemes, _name, _url
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

@@ -4,11 +4,22 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from objectives.admin import site as admin_site
+from objectives.views import sign_in
 
 urlpatterns = [
     path("", include("objectives.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", sign_in.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "oidc/authenticate/",
+        login_not_required(sign_in.SingleSignOnStartView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(sign_in.SingleSignOnCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
     path("sources/", include("sources.urls")),

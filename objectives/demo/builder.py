@@ -49,6 +49,9 @@ from objectives.models import (
 from objectives.periods import QUARTERLY, YEARLY, Period
 
 DEMO_PASSWORD = "traject-demo"
+# The demo accounts' subjects at the OpenID Connect stand-in (its identities
+# are in data/sso_identities.json).
+DEMO_SUBJECT_PREFIX = "demo-"
 
 # The figures at scale 1, and the least of each at any scale.
 FIGURES = {
@@ -235,6 +238,7 @@ class DemoBuilder:
                 is_global_admin=is_global,
                 is_staff=is_global,
                 password=password or make_password(None),
+                oidc_subject=f"{DEMO_SUBJECT_PREFIX}{username}",
             )
             for username, entity, role, is_global in accounts
         ]

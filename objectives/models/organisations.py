@@ -22,6 +22,18 @@ class User(AbstractUser):
         default=False,
         help_text=_("Manages everything in every organisation."),
     )
+    oidc_subject = models.CharField(
+        _("single sign-on subject"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The identity platform's stable identifier of this account; "
+            "single sign-on finds the account by it."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -226,3 +226,110 @@ class SettingsImportTests(SimpleTestCase):
 
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DEBUG='maybe' is not a boolean", result.stderr)
+
+
+SINGLE_SIGN_ON = {
+    "OIDC_ENABLED": "1",
+    "OIDC_ISSUER": "https://idp.example",
+    "OIDC_AUTHORIZATION_ENDPOINT": "https://idp.example/authorize",
+    "OIDC_TOKEN_ENDPOINT": "https://idp.example/token",
+    "OIDC_USERINFO_ENDPOINT": "https://idp.example/userinfo",
+    "OIDC_JWKS_ENDPOINT": "https://idp.example/jwks",
+    "OIDC_CLIENT_ID": "traject",
+    "OIDC_CLIENT_SECRET": "client-secret",
+}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-" + "x7Qp" * 10,
+    "ALLOWED_HOSTS": "traject.example",
+}
+
+
+class SingleSignOnSettingsTests(SimpleTestCase):
+    def run_in_fresh_interpreter(self, arguments, **variables):
+        environ = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+            and not name.startswith(("REDIS", "SESSION", "SECURE", "DJANGO", "OIDC"))
+            and name != "LOCAL_LOGIN_ENABLED"
+        }
+        environ["DATABASE_URL"] = "sqlite:////tmp/traject-settings-test.sqlite3"
+        environ.update(variables)
+        return subprocess.run(
+            [sys.executable, *arguments],
+            cwd=BASE_DIR,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def import_settings(self, **variables):
+        return self.run_in_fresh_interpreter(
+            [
+                "-c",
+                "import traject.settings as s; "
+                "print(s.OIDC_ENABLED, s.LOCAL_LOGIN_ENABLED, "
+                "s.OIDC_CLAIMS['ovo_number'], "
+                "'objectives.sso.SingleSignOnBackend' in s.AUTHENTICATION_BACKENDS)",
+            ],
+            **variables,
+        )
+
+    def test_single_sign_on_is_off_by_default(self):
+        result = self.import_settings()
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "False True vo_orgcode False\n")
+
+    def test_single_sign_on_adds_its_backend(self):
+        result = self.import_settings(
+            **SINGLE_SIGN_ON,
+            LOCAL_LOGIN_ENABLED="0",
+            OIDC_CLAIM_OVO_NUMBER="ovo_code",
+        )
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "True False ovo_code True\n")
+
+    def test_no_password_without_single_sign_on_refuses_to_start(self):
+        result = self.import_settings(LOCAL_LOGIN_ENABLED="0")
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("LOCAL_LOGIN_ENABLED=0 needs OIDC_ENABLED=1", result.stderr)
+
+    def test_missing_endpoint_refuses_to_start(self):
+        result = self.import_settings(**SINGLE_SIGN_ON | {"OIDC_JWKS_ENDPOINT": ""})
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("OIDC_JWKS_ENDPOINT='' is not an http/https URL", result.stderr)
+
+    def test_production_needs_https_endpoints(self):
+        result = self.import_settings(
+            **PRODUCTION, **SINGLE_SIGN_ON | {"OIDC_ISSUER": "http://idp.example"}
+        )
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(
+            "OIDC_ISSUER='http://idp.example' is not an https URL", result.stderr
+        )
+
+    def test_missing_client_secret_refuses_to_start(self):
+        result = self.import_settings(**SINGLE_SIGN_ON | {"OIDC_CLIENT_SECRET": ""})
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(
+            "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required", result.stderr
+        )
+
+    def test_deploy_check_is_clean_with_single_sign_on_only(self):
+        result = self.run_in_fresh_interpreter(
+            ["manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+            **PRODUCTION,
+            **SINGLE_SIGN_ON,
+            LOCAL_LOGIN_ENABLED="0",
+        )
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("System check identified no issues (0 silenced).", result.stdout)
