@@ -467,3 +467,34 @@ def get_closing_owner(user, kind, identifier, *, close=False):
     if close and not can_close_periods(user, owner):
         raise PermissionDenied
     return owner
+
+
+# The reporting cycle ---------------------------------------------------------
+
+
+def can_set_reporting_calendar(user, lens):
+    """Whoever may change a lens sets its reporting calendar, and so do its
+    coordinators: collecting a plan's reports is their work."""
+    if lens.is_archived:
+        return False
+    if can(user, Action.EDIT, lens):
+        return True
+    return lens.coordinators.filter(user=user, is_active=True).exists()
+
+
+def get_lens_for_calendar(user, public_id):
+    """The lens whose calendar ``user`` sets: 404 if invisible, 403 if they
+    may not set it."""
+    lens = get_for_user(user, Lens, public_id)
+    if not can_set_reporting_calendar(user, lens):
+        raise PermissionDenied
+    return lens
+
+
+def get_organisation_for_completion(user, ovo_number):
+    """The organisation whose reporting completion ``user`` follows: 404 for
+    an unknown one, 403 unless ``user`` administers it."""
+    organisation = get_organisation(user, ovo_number)
+    if not administered_organisations(user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    return organisation

@@ -21,6 +21,7 @@ from objectives.models import (
     BudgetArticle,
     Change,
     Indicator,
+    LateReminderRound,
     Legislature,
     Lens,
     LensEntry,
@@ -33,6 +34,9 @@ from objectives.models import (
     Process,
     Programme,
     Project,
+    ReportingCalendar,
+    ReportingDeadline,
+    SentReminder,
     StatusReport,
     StructureElement,
     Target,
@@ -329,3 +333,58 @@ class BudgetArticleAdmin(HistoryAdmin):
 class ChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "content_type", "object_id", "actor"]
     list_filter = ["kind", "content_type"]
+
+
+# The reporting cycle ---------------------------------------------------------
+
+
+class ReportingDeadlineInline(admin.TabularInline):
+    model = ReportingDeadline
+    extra = 1
+
+
+@admin.register(ReportingCalendar, site=site)
+class ReportingCalendarAdmin(HistoryAdmin):
+    list_display = [
+        "lens",
+        "frequency",
+        "delivery_days",
+        "operational_days",
+        "strategic_days",
+    ]
+    list_filter = ["frequency"]
+    search_fields = ["lens__name"]
+    autocomplete_fields = ["lens"]
+    inlines = [ReportingDeadlineInline]
+
+
+@admin.register(SentReminder, site=site)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What was sent, for answering "did I get a reminder?"; never edited."""
+
+    list_display = ["user", "subject_kind", "subject_id", "period_end", "stage"]
+    list_filter = ["stage", "subject_kind"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LateReminderRound, site=site)
+class LateReminderRoundAdmin(admin.ModelAdmin):
+    list_display = [
+        "organisation",
+        "period_start",
+        "requested_on",
+        "requested_by",
+        "recipient_count",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

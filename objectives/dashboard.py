@@ -6,7 +6,6 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Exists,
@@ -14,7 +13,6 @@ from django.db.models import (
     Q,
     Subquery,
     UUIDField,
-    Value,
     When,
 )
 from django.urls import reverse
@@ -30,10 +28,7 @@ from objectives.models import (
     Process,
     Programme,
     Project,
-    ReportingFrequency,
-    StatusReport,
 )
-from objectives.periods import Period
 from objectives.status import with_latest_status
 
 # (model, heading) of the components a person can be responsible for.
@@ -53,49 +48,10 @@ RECENT_CHANGES = 15
 CHANGED_MODELS = (Objective, Project, Process, Programme, Indicator, Milestone)
 
 
-def reported_period(frequency, day):
-    """The period a report is owed for on ``day``: the latest *ended* one."""
-    return Period.of(frequency, day).previous()
-
-
-def _report_missing(model, day):
-    """True for a row without a report for its owed period or a later one."""
-    subject = model._meta.model_name
-    whens = []
-    for frequency in ReportingFrequency.values:
-        start = reported_period(frequency, day).start
-        reports = StatusReport.objects.filter(
-            **{subject: OuterRef("pk")}, period_start__gte=start
-        )
-        whens.append(When(reporting_frequency=frequency, then=~Exists(reports)))
-    return Case(*whens, default=Value(False), output_field=BooleanField())
-
-
-def owes_report(component, day):
-    """Whether ``component`` still owes a status report on ``day``.
-
-    A component owes a report for its latest *ended* period (the previous
-    quarter for a quarterly one, on any day of this quarter) when no report
-    exists for that period or a later one: the current period cannot be
-    judged before it ends, and a report written ahead for it counts. A
-    project that had not started by the end of that period, or had ended
-    before it began, owes nothing.
-    """
-    if not getattr(component, "report_missing", False):
-        return False
-    period = reported_period(component.reporting_frequency, day)
-    if isinstance(component, Project):
-        if component.start_date and component.start_date > period.end:
-            return False
-        if component.end_date and component.end_date < period.start:
-            return False
-    return True
-
-
 def responsibilities(user, day):
     """One group per component type: ``heading``, ``has_status`` and the
     current ``components`` that ``user``'s person is responsible for, with
-    their latest status and ``report_missing``. One query per type."""
+    their latest status. One query per type."""
     groups = []
     for model, heading in RESPONSIBILITIES:
         rows = access.visible(user, model).filter(
@@ -103,9 +59,7 @@ def responsibilities(user, day):
         )
         rows = rows.select_related("lead_organisation").order_by("code")
         if model in REPORTING:
-            rows = with_latest_status(rows).annotate(
-                report_missing=_report_missing(model, day)
-            )
+            rows = with_latest_status(rows)
         groups.append(
             {
                 "heading": heading,
@@ -114,20 +68,6 @@ def responsibilities(user, day):
             }
         )
     return groups
-
-
-def owed_reports(groups, day):
-    """The components among ``groups`` that owe a report, each with the
-    ``owed_period`` it owes for."""
-    owed = []
-    for group in groups:
-        for component in group["components"]:
-            if owes_report(component, day):
-                component.owed_period = reported_period(
-                    component.reporting_frequency, day
-                )
-                owed.append(component)
-    return owed
 
 
 def my_milestones(user, day):

@@ -13,6 +13,7 @@ from objectives.views import (
     closing,
     components,
     contribute,
+    cycle,
     lenses_manage,
     manage,
     members,
@@ -339,4 +340,30 @@ urlpatterns += [
         components.linked_section,
         name="linked_section",
     ),
+]
+
+
+# The reporting cycle: what I owe, the calendars, an entity's completion.
+
+urlpatterns += [
+    path("owed/", cycle.owed_list, name="owed_list"),
+    path("owed/<slug:kind>/<uuid:public_id>/", cycle.owed_fill, name="owed_fill"),
+    path("reporting-calendar/", cycle.reporting_calendar, name="reporting_calendar"),
+    path(
+        "lenses/<uuid:public_id>/calendar/",
+        cycle.lens_calendar_edit,
+        name="lens_calendar_edit",
+    ),
+    path(
+        "lenses/<uuid:public_id>/calendar/deadlines/",
+        cycle.lens_deadline_set,
+        name="lens_deadline_set",
+    ),
+    path(
+        "lenses/<uuid:public_id>/calendar/deadlines/remove/",
+        cycle.lens_deadline_remove,
+        name="lens_deadline_remove",
+    ),
+    path("completion/", cycle.completion, name="completion"),
+    path("completion/remind/", cycle.completion_remind, name="completion_remind"),
 ]

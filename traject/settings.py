@@ -284,6 +284,27 @@ if OIDC_ENABLED:
         )
     AUTHENTICATION_BACKENDS.insert(1, "objectives.sso.SingleSignOnBackend")
     del _oidc_urls, _schemes, _name, _url
+# The reporting cycle -----------------------------------------------------------
+# Days after a period ends that its report is due, by level, so that each level
+# can use the reports of the one below; the reminders before and after a
+# deadline; the hour beat sends them.
+REPORT_DUE_DAYS = {
+    "delivery": env_int("REPORT_DUE_DAYS_DELIVERY", 10, minimum=0),
+    "operational": env_int("REPORT_DUE_DAYS_OPERATIONAL", 20, minimum=0),
+    "strategic": env_int("REPORT_DUE_DAYS_STRATEGIC", 30, minimum=0),
+}
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7, minimum=1)
+REMINDER_DAYS_AFTER = env_int("REMINDER_DAYS_AFTER", 1, minimum=1)
+REMINDER_REPEAT_DAYS = env_int("REMINDER_REPEAT_DAYS", 7, minimum=1)
+REMINDER_HOUR = env_int("REMINDER_HOUR", 7, minimum=0)
+if REMINDER_HOUR > 23:
+    raise ImproperlyConfigured(f"REMINDER_HOUR={REMINDER_HOUR} is not an hour.")
+CELERY_BEAT_SCHEDULE |= {
+    "send-reminders": {
+        "task": "objectives.tasks.send_reminders_task",
+        "schedule": crontab(minute=30, hour=REMINDER_HOUR),
+    }
+}
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -292,6 +313,8 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "traject@localhost")
+# The address of the site as people reach it, for the links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

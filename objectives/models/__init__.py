@@ -14,6 +14,13 @@ from objectives.models.components import (
     ReportingFrequency,
     Target,
 )
+from objectives.models.cycle import (
+    LateReminderRound,
+    ReportingCalendar,
+    ReportingDeadline,
+    SentReminder,
+    Tier,
+)
 from objectives.models.history import Change
 from objectives.models.lenses import Lens, LensEntry
 from objectives.models.organisations import Membership, Organisation, Person, User
@@ -27,6 +34,7 @@ __all__ = [
     "Component",
     "Confidentiality",
     "Indicator",
+    "LateReminderRound",
     "Legislature",
     "Lens",
     "LensEntry",
@@ -41,9 +49,13 @@ __all__ = [
     "Process",
     "Programme",
     "Project",
+    "ReportingCalendar",
+    "ReportingDeadline",
     "ReportingFrequency",
+    "SentReminder",
     "StatusReport",
     "StructureElement",
     "Target",
+    "Tier",
     "User",
 ]

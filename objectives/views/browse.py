@@ -1,11 +1,14 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from objectives import access, closing, dashboard, search
+from objectives import access, closing, cycle, dashboard, search
 from objectives.cascades import add_beneath, lens_cascade, organisation_overview
 from objectives.catalogue import lens_catalogue
 from objectives.filters import MINIMUM_QUERY_LENGTH, SearchForm
 from objectives.models import Lens, Objective
+
+# How many of the reports a user owes the home page lists.
+OWED_SHOWN = 5
 
 
 def home(request):
@@ -17,7 +20,8 @@ def home(request):
         "responsibility_count": sum(
             len(group["components"]) for group in responsibilities
         ),
-        "owed_reports": dashboard.owed_reports(responsibilities, today),
+        "owed": cycle.owed_by_user(request.user, today),
+        "owed_shown": f":{OWED_SHOWN}",
         "overdue_milestones": overdue,
         "upcoming_milestones": upcoming,
         "upcoming_days": dashboard.UPCOMING_DAYS,

@@ -476,7 +476,7 @@ class HomeTests(BrowseTestCase):
         self.assertContains(response, "3 days late")
         self.assertNotContains(response, "Secret step")
 
-    def test_owed_reports_are_those_of_the_last_ended_period(self):
+    def test_owed_reports_are_those_of_the_current_round(self):
         person = self.reader_a.person
         previous = Period.of("quarterly", self.today).previous()
         make_objective(
@@ -511,18 +511,19 @@ class HomeTests(BrowseTestCase):
 
         response = self.client.get("/")
 
-        owed = response.context["owed_reports"]
+        owed = response.context["owed"]
         self.assertEqual(
-            [(c.title, c.owed_period.label) for c in owed],
+            sorted(
+                (item.obj.title, item.period.label)
+                for item in owed
+                if item.kind != "milestone"
+            ),
             [
                 ("Owes its report", previous.label),
-                (
-                    "Yearly without a report",
-                    str(self.today.year - 1),
-                ),
+                ("Yearly without a report", str(self.today.year - 1)),
             ],
         )
-        self.assertContains(response, f"due for {previous.label}")
+        self.assertContains(response, f'What I owe <span class="count">({len(owed)})')
 
     def test_a_report_for_the_last_ended_period_settles_it(self):
         self.client.force_login(self.reader_a)
@@ -530,7 +531,10 @@ class HomeTests(BrowseTestCase):
         response = self.client.get("/")
 
         # The project was reported for the previous quarter in the set-up.
-        self.assertEqual(response.context["owed_reports"], [])
+        self.assertEqual(
+            [item.obj for item in response.context["owed"] if item.kind == "project"],
+            [],
+        )
 
     def test_changes_name_who_and_which_fields(self):
         actions.do_update_component(
@@ -956,7 +960,9 @@ class BrowseQueryCountTests(BrowseTestCase):
     session and user, the entity switcher's organisations, and the page's
     own."""
 
-    HOME = 11
+    # Seven of them for "What I owe": one per kind of report and the lens
+    # calendars.
+    HOME = 18
     # One more than the cascade needs: the roles, for the managing links.
     OVERVIEW = 11
     # The lens pages ask the roles once more, for the lens builder's links.
