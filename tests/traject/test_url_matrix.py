@@ -998,6 +998,110 @@ EXPECTED = {
         "404 404 404 404 404 404 404 404 404",
         "404 404 404 404 404 404 404 404 404",
     ),
+    "admin/objectives/latereminderround/<path:object_id>/": (
+        "L L L L L L L R L",
+        "L L L L L L L R L",
+    ),
+    "admin/objectives/reportingcalendar/<path:object_id>/": (
+        "L L L L L L L R L",
+        "L L L L L L L R L",
+    ),
+    "admin/objectives/sentreminder/<path:object_id>/": (
+        "L L L L L L L R L",
+        "L L L L L L L R L",
+    ),
+    "admin:objectives_latereminderround_add": (
+        "L L L L L L L 403 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_latereminderround_change": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_latereminderround_changelist": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_latereminderround_delete": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_latereminderround_history": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_reportingcalendar_add": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_reportingcalendar_change": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_reportingcalendar_changelist": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_reportingcalendar_delete": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_reportingcalendar_history": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_sentreminder_add": (
+        "L L L L L L L 403 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_sentreminder_change": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_sentreminder_changelist": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_sentreminder_delete": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_sentreminder_history": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "objectives:completion": (
+        "L 403 403 200 403 403 200 200 403",
+        "L 403 403 200 403 403 200 200 403",
+    ),
+    "objectives:completion_remind": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 403 403 R R 403",
+    ),
+    "objectives:lens_calendar_edit": (
+        "L 403 403 200 404 404 404 200 404",
+        "L 403 403 200 404 404 404 200 404",
+    ),
+    "objectives:lens_deadline_remove": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 404 404 404 404 404 404",
+    ),
+    "objectives:lens_deadline_set": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 200 404 404 404 200 404",
+    ),
+    "objectives:owed_fill": (
+        "L 403 200 200 404 404 404 200 404",
+        "L 403 200 200 404 404 404 200 404",
+    ),
+    "objectives:owed_list": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
+    "objectives:reporting_calendar": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
 }
 
 

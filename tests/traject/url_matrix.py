@@ -9,6 +9,7 @@ grant) changes nothing for the next.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -20,12 +21,16 @@ from objectives.linked import SPECS
 from objectives.models import (
     BudgetArticle,
     Change,
+    LateReminderRound,
     Lens,
     LensEntry,
     Measurement,
     Membership,
     PeriodClosure,
     PlanValidation,
+    ReportingCalendar,
+    ReportingDeadline,
+    SentReminder,
     StatusReport,
     StructureElement,
     Target,
@@ -151,6 +156,29 @@ class MatrixData(PersonaTestCase):
             status=PlanValidation.Status.FAILED,
             error="The worker stopped.",
         )
+        calendar = ReportingCalendar.objects.create(lens=cls.lens)
+        ReportingDeadline.objects.create(
+            calendar=calendar,
+            period_start=closed_quarter.start,
+            period_end=closed_quarter.end,
+            tier="delivery",
+            due_on=closed_quarter.end,
+        )
+        SentReminder.objects.create(
+            user=cls.contributor_a,
+            subject_kind="project",
+            subject_id=cls.project.pk,
+            period_start=closed_quarter.start,
+            period_end=closed_quarter.end,
+            stage=SentReminder.Stage.choices[0][0],
+        )
+        LateReminderRound.objects.create(
+            organisation=a,
+            period_start=closed_quarter.start,
+            period_end=closed_quarter.end,
+            requested_on=closed_quarter.end,
+            requested_by=cls.admin_a,
+        )
         cls.smartlist = SmartList.objects.create(
             owner=cls.contributor_a,
             name="Projects of A",
@@ -197,6 +225,7 @@ class MatrixData(PersonaTestCase):
             "closure": self.closure,
             "plan": self.plan_lens,
             "validation": self.plan_lens,
+            "owed": self.project,
             "measurement": self.indicator,
             "status": self.project,
             "linked": self.project,
@@ -236,6 +265,9 @@ class MatrixData(PersonaTestCase):
             "legislature": self.objective.legislature,
             "change": Change.objects.order_by("pk").first(),
         }
+        if model_name not in objects:
+            model = apps.get_model("objectives", model_name)
+            objects[model_name] = model.objects.order_by("pk").first()
         return str(objects[model_name].pk)
 
     def address(self, full_pattern, name):
@@ -253,7 +285,9 @@ class MatrixData(PersonaTestCase):
         replacements["<status_subject:model>"] = "projects"
         replacements["<component:model>"] = "projects"
         replacements["<str:source>"] = "organisations"
-        if "<slug:kind>" in path:
+        if name == "objectives:owed_fill":
+            replacements["<slug:kind>"] = "project"
+        elif "<slug:kind>" in path:
             subject = self.subject_of(name)
             replacements["<slug:kind>"] = LINK_KINDS[type(subject)][0].slug
         if "<slug:section>" in path:
