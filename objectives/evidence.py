@@ -236,7 +236,8 @@ class Evidence:
         return text % values
 
     def __str__(self):
-        return f"{self.name}: {self.detail}"
+        project = f" ({self.project_code})" if self.project_code else ""
+        return f"{self.name}{project}: {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -389,47 +390,64 @@ class _Row:
         return reverse(self.url_name, args=[self.public_id])
 
 
-def _objective_projects(user, objective_ids):
-    """{objective id: {project id: row}}: the current visible projects linked
-    to each objective or to its current visible operational objectives. One
-    query."""
+def _green(model, rows):
+    """The pks of ``rows`` whose latest status is green, as a subquery.
+
+    The rows' colours are known already; asking the database again keeps
+    the number of queries of a page the same whatever the colours.
+    """
+    subject = model._meta.model_name
+    return (
+        model.objects.filter(pk__in=[row.pk for row in rows])
+        .annotate(colour=_latest_colour(subject, "pk"))
+        .filter(colour=GREEN)
+        .values("pk")
+    )
+
+
+def _project_links(user, objective_ids):
+    """The links of the objectives ``objective_ids`` (a subquery) and of
+    their current visible operational objectives to current visible
+    projects."""
     children = access.visible(user, Objective).filter(
         parent_id__in=objective_ids, is_archived=False
     )
-    links = (
-        Objective.projects.through.objects.filter(
-            Q(objective_id__in=objective_ids) | Q(objective__in=children.values("pk")),
-            project__in=_current(user, Project),
-        )
-        .annotate(colour=_latest_colour("project", "project_id"))
-        .values_list(
-            "objective_id",
-            "objective__parent_id",
-            "objective__is_archived",
-            "project_id",
-            "project__code",
-            "project__title",
-            "project__public_id",
-            "colour",
-        )
+    return Objective.projects.through.objects.filter(
+        Q(objective_id__in=objective_ids) | Q(objective__in=children.values("pk")),
+        project__in=_current(user, Project),
     )
-    wanted = set(objective_ids)
+
+
+def _objective_projects(links, green):
+    """{objective id: {project id: row}} for the objectives ``green`` from
+    the ``links`` of ``_project_links``: one query."""
+    rows = links.annotate(colour=_latest_colour("project", "project_id")).values_list(
+        "objective_id",
+        "objective__parent_id",
+        "objective__is_archived",
+        "project_id",
+        "project__code",
+        "project__title",
+        "project__public_id",
+        "colour",
+    )
     found = defaultdict(dict)
-    for objective_id, parent_id, archived, pk, code, title, public_id, colour in links:
+    for objective_id, parent_id, archived, pk, code, title, public_id, colour in rows:
         row = _Row(code, title, public_id, colour, Project.detail_url_name)
-        if objective_id in wanted:
+        if objective_id in green:
             found[objective_id][pk] = row
-        if parent_id in wanted and not archived:
+        if parent_id in green and not archived:
             found[parent_id][pk] = row
     return found
 
 
-def _late_milestones(user, project_ids, today):
-    """{project id: [row]}: current visible milestones of ``project_ids``
-    that are not completed and either overdue or red. One query."""
+def _late_milestones(user, projects, today):
+    """{project id: [row]}: current visible milestones of the projects
+    ``projects`` (a Q on the milestone) that are not completed and either
+    overdue or red. One query."""
     rows = (
         access.visible(user, Milestone)
-        .filter(project_id__in=project_ids, is_archived=False, completed_on=None)
+        .filter(projects, is_archived=False, completed_on=None)
         .annotate(colour=_latest_colour("milestone", "pk"))
         .filter(Q(due_date__lt=today) | Q(colour=RED))
         .order_by("due_date", "code")
@@ -501,45 +519,92 @@ def indicator_readings(user, objective_ids):
     return found
 
 
-def contradictions(user, *, objective_ids=(), project_ids=(), today):
-    """The contradictions of the objectives and projects of the given ids,
-    which the caller knows to be green: ({objective id: [Contradiction]},
-    {project id: [Contradiction]}).
+def contradictions(user, *, objectives=(), projects=(), today):
+    """The contradictions of the green ones of ``objectives`` and
+    ``projects`` (rows with ``status_colour``): ({objective id:
+    [Contradiction]}, {project id: [Contradiction]}).
 
     Three queries when there are objectives (their projects, the late
     milestones of those and of the projects, their indicators), one when
-    there are only projects, none when there is neither.
+    there are only projects, none when there is neither; the same whatever
+    the colours.
     """
-    if not (objective_ids or project_ids):
+    if not (objectives or projects):
         return {}, {}
-    linked = _objective_projects(user, objective_ids) if objective_ids else {}
-    wanted = {pk for rows in linked.values() for pk in rows} | set(project_ids)
-    late = _late_milestones(user, wanted, today)
-    readings = indicator_readings(user, objective_ids) if objective_ids else {}
+    green_objectives = {row.pk for row in objectives if _is_green(row)}
+    green_projects = {row.pk for row in projects if _is_green(row)}
+    linked, readings = {}, {}
+    late_projects = Q(project_id__in=_green(Project, projects))
+    if objectives:
+        links = _project_links(user, _green(Objective, objectives))
+        linked = _objective_projects(links, green_objectives)
+        readings = indicator_readings(user, _green(Objective, objectives))
+        late_projects |= Q(project_id__in=links.values("project_id"))
+    late = _late_milestones(user, late_projects, today)
 
     by_objective = {}
-    for pk in objective_ids:
+    for pk in green_objectives:
         rows = sorted(linked.get(pk, {}).items(), key=lambda item: item[1].code)
-        projects = [row for _project_id, row in rows]
+        linked_projects = [row for _project_id, row in rows]
         milestones = [m for project_id, _row in rows for m in late[project_id]]
         found = (
-            objective_project_contradiction(GREEN, projects, milestones, today),
+            objective_project_contradiction(GREEN, linked_projects, milestones, today),
             objective_indicator_contradiction(GREEN, readings.get(pk, [])),
         )
         by_objective[pk] = [item for item in found if item is not None]
     by_project = {}
-    for pk in project_ids:
+    for pk in green_projects:
         found = project_milestone_contradiction(GREEN, late[pk], today)
         by_project[pk] = [found] if found is not None else []
     return by_objective, by_project
+
+
+def detail_context(user, component, context, today):
+    """The roll-up and the contradictions of ``component``'s detail page,
+    read from the sections the page lists where they hold the children.
+
+    An objective's contradictions cost the three queries of
+    ``contradictions``; a project's and a programme's none.
+    """
+    sections = context["sections"]
+    latest = context.get("latest_status")
+    colour = latest.colour if latest else None
+    found = []
+    if isinstance(component, Objective):
+        children = [
+            *sections["children"].items,
+            *sections["projects"].items,
+            *sections["processes"].items,
+        ]
+        # The component read for the page carries no status of its own.
+        component.status_colour = colour
+        by_objective, _by_project = contradictions(
+            user, objectives=[component], today=today
+        )
+        found = by_objective.get(component.pk, [])
+    elif isinstance(component, Project):
+        children = sections["milestones"].items
+        contradiction = project_milestone_contradiction(colour, children, today)
+        found = [contradiction] if contradiction else []
+    elif isinstance(component, Programme):
+        children = sections["projects"].items
+    else:
+        return {}
+    return {"rollup": rollup_of(children), "contradictions": found}
+
+
+def _is_green(row):
+    # A row read without its status (the objective of the lens page's
+    # "what lies beneath" fragment) is counted, not judged.
+    return getattr(row, "status_colour", None) == GREEN
 
 
 def annotate(user, *, objectives=(), projects=(), programmes=(), today):
     """Set ``rollup`` and ``contradictions`` on each row of ``objectives``,
     ``projects`` and ``programmes`` (rows with ``status_colour``).
 
-    At most four queries whatever the number of rows: the roll-ups, and
-    those of ``contradictions`` for the green rows.
+    At most four queries whatever the number of rows and their colours: the
+    roll-ups, and those of ``contradictions``.
     """
     found = rollups(
         user,
@@ -557,10 +622,7 @@ def annotate(user, *, objectives=(), projects=(), programmes=(), today):
             row.contradictions = []
 
     by_objective, by_project = contradictions(
-        user,
-        objective_ids=[o.pk for o in objectives if o.status_colour == GREEN],
-        project_ids=[p.pk for p in projects if p.status_colour == GREEN],
-        today=today,
+        user, objectives=objectives, projects=projects, today=today
     )
     for objective in objectives:
         objective.contradictions = by_objective.get(objective.pk, [])

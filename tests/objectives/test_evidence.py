@@ -210,7 +210,7 @@ class ObjectiveProjectRuleTests(EvidenceTestCase):
         self.assertEqual(self.contradictions_of(self.reader_a), [])
 
     def test_overdue_milestone_is_named_with_its_due_date(self):
-        project = self.project("green")
+        project = self.project("green", code="PR 4")
         make_milestone(
             project, code="M1", title="Tender", due_date=datetime.date(2026, 11, 1)
         )
@@ -221,7 +221,7 @@ class ObjectiveProjectRuleTests(EvidenceTestCase):
         (item,) = found.evidence
         self.assertEqual(item.kind, evidence.OVERDUE_MILESTONE)
         self.assertEqual(item.due_date, datetime.date(2026, 11, 1))
-        self.assertEqual(str(item), "M1 Tender: overdue since Nov. 1, 2026")
+        self.assertEqual(str(item), "M1 Tender (PR 4): overdue since Nov. 1, 2026")
 
     def test_completed_or_archived_milestone_past_its_date_is_not_overdue(self):
         project = self.project("green")
@@ -420,9 +420,17 @@ class QueryCountTests(EvidenceTestCase):
         self.assertEqual({len(o.contradictions) for o in rows[0]}, {2})
         self.assertEqual({len(p.contradictions) for p in rows[1]}, {1})
 
-    def test_no_evidence_queries_without_a_green_row(self):
+    def test_same_queries_whatever_the_colours(self):
         report(self.objective, "orange")
+        self.project("red")
         rows = list(with_latest_status(Objective.objects.filter(pk=self.objective.pk)))
 
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(4):
             evidence.annotate(self.reader_a, objectives=rows, today=TODAY)
+
+        self.assertEqual(rows[0].contradictions, [])
+        self.assertEqual(rows[0].rollup.counts, {"red": 1})
+
+    def test_no_queries_without_rows(self):
+        with self.assertNumQueries(0):
+            evidence.annotate(self.reader_a, today=TODAY)
