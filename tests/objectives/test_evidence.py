@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+import time_machine
+from django.conf import settings
 from django.utils import translation
 
 from objectives import actions, evidence
@@ -16,6 +18,8 @@ from objectives.periods import Period
 from objectives.status import with_latest_status
 from tests.factories import (
     make_indicator,
+    make_lens,
+    make_lens_entry,
     make_milestone,
     make_objective,
     make_process,
@@ -434,3 +438,182 @@ class QueryCountTests(EvidenceTestCase):
     def test_no_queries_without_rows(self):
         with self.assertNumQueries(0):
             evidence.annotate(self.reader_a, today=TODAY)
+
+
+class PageTests(EvidenceTestCase):
+    """The roll-ups and contradictions where the status is shown."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        a = cls.organisation_a
+        cls.red_project = make_project(lead_organisation=a, code="PR 1", title="Red")
+        link(cls.objective, "projects", cls.red_project)
+        report(cls.red_project, "red")
+        cls.secret = make_project(
+            lead_organisation=a,
+            code="PR 2",
+            title="Hidden work",
+            confidentiality=CONFIDENTIAL,
+        )
+        link(cls.objective, "projects", cls.secret)
+        report(cls.secret, "red")
+        cls.green_project = make_project(
+            lead_organisation=a, code="PR 3", title="Green"
+        )
+        link(cls.objective, "projects", cls.green_project)
+        report(cls.green_project, "green")
+        cls.late = make_milestone(
+            cls.green_project,
+            code="M 1",
+            title="Tender out",
+            due_date=datetime.date(2026, 11, 2),
+        )
+        cls.lens = make_lens(
+            name="Air plan", organisation=a, objectives=[cls.objective]
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.enterContext(time_machine.travel(TODAY, tick=False))
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.client.force_login(self.reader_a)
+
+    def test_objective_page_names_the_visible_evidence_only(self):
+        response = self.client.get(self.objective.get_absolute_url())
+
+        self.assertContains(response, 'class="contradiction" role="note"')
+        self.assertContains(
+            response, "Reported on track, but projects beneath it are not"
+        )
+        self.assertContains(
+            response,
+            f'<a href="{self.red_project.get_absolute_url()}">'
+            '<span class="code">PR 1</span> Red</a>: off track',
+            html=False,
+        )
+        self.assertContains(response, 'Tender out</a> <span class="muted">(PR 3)')
+        self.assertContains(response, "overdue since Nov. 2, 2026")
+        self.assertNotContains(response, "Hidden work")
+        self.assertContains(response, "Beneath it: 1 green, 1 red")
+
+    def test_administrator_sees_the_confidential_evidence(self):
+        self.client.force_login(self.admin_a)
+
+        response = self.client.get(self.objective.get_absolute_url())
+
+        self.assertContains(response, "Hidden work</a>: off track")
+        self.assertContains(response, "Beneath it: 1 green, 2 red")
+
+    def test_project_page_names_its_overdue_milestone(self):
+        response = self.client.get(self.green_project.get_absolute_url())
+
+        self.assertContains(
+            response, "Reported on track, but milestones are late or off track"
+        )
+        self.assertContains(
+            response,
+            f'<a href="{self.late.get_absolute_url()}">'
+            '<span class="code">M 1</span> Tender out</a>: overdue since',
+        )
+        self.assertContains(response, "Beneath it: 1 no status")
+
+    def test_project_page_without_contradiction_shows_no_warning(self):
+        actions.do_update_milestone(
+            self.late,
+            period=QUARTER,
+            colour="blue",
+            explanation="Done.",
+            completed_on=datetime.date(2026, 11, 20),
+            acting_user=None,
+        )
+
+        response = self.client.get(self.green_project.get_absolute_url())
+
+        self.assertNotContains(response, 'class="contradiction"')
+        self.assertContains(response, "Beneath it: 1 blue")
+
+    def test_entity_overview_rows_carry_the_marker_and_the_rollup(self):
+        response = self.client.get(self.organisation_a.get_absolute_url())
+
+        self.assertContains(response, 'class="contradiction-marker"', count=2)
+        self.assertContains(response, "PR 1 Red: off track")
+        self.assertNotContains(response, "Hidden work")
+        self.assertContains(
+            response,
+            '<span class="visually-hidden"> green,</span>',
+        )
+
+    def test_lens_page_rows_carry_the_marker_and_the_rollup(self):
+        response = self.client.get(self.lens.get_absolute_url())
+
+        self.assertContains(response, 'class="contradiction-marker"', count=2)
+        self.assertContains(response, 'title="Beneath it: 1 green, 1 red"')
+        self.assertNotContains(response, "Hidden work")
+
+    def test_dutch_pages_name_the_colours_in_dutch(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+        response = self.client.get(self.objective.get_absolute_url())
+
+        self.assertContains(response, "Onderliggend: 1 groen, 1 rood")
+        self.assertContains(response, "te laat sinds 2 november 2026")
+
+
+class PageQueryCountTests(EvidenceTestCase):
+    """The pages run as many queries with much evidence as with little."""
+
+    def setUp(self):
+        super().setUp()
+        self.enterContext(time_machine.travel(TODAY, tick=False))
+        self.lens = make_lens(
+            name="Air plan", organisation=self.organisation_a, objectives=[]
+        )
+        self.position = 0
+        self.client.force_login(self.reader_a)
+
+    def grow(self, number):
+        a = self.organisation_a
+        for _index in range(number):
+            child = make_objective(
+                lead_organisation=a,
+                level=OPERATIONAL,
+                parent=self.objective,
+                legislature=self.objective.legislature,
+            )
+            report(child, "green")
+            project = self.project("red", objective=child)
+            make_milestone(project, due_date=datetime.date(2026, 1, 1))
+            green = self.project("green")
+            make_milestone(green, due_date=datetime.date(2026, 2, 1))
+            indicator = make_indicator(lead_organisation=a)
+            link(self.objective, "indicators", indicator)
+            measure(indicator, "1", "2")
+            self.position += 1
+            make_lens_entry(self.lens, position=self.position, objective=child)
+
+    def assert_constant(self, url, count):
+        self.grow(1)
+        with self.assertNumQueries(count):
+            before = self.client.get(url)
+        self.grow(3)
+        with self.assertNumQueries(count):
+            after = self.client.get(url)
+        return before, after
+
+    def test_objective_page(self):
+        before, after = self.assert_constant(self.objective.get_absolute_url(), 14)
+
+        (projects, indicators) = after.context["contradictions"]
+        self.assertEqual(len(projects.evidence), 4 + 4 + 4)
+        self.assertEqual(len(indicators.evidence), 4)
+
+    def test_entity_overview(self):
+        before, after = self.assert_constant(self.organisation_a.get_absolute_url(), 15)
+
+        self.assertContains(after, 'class="contradiction-marker"', count=1 + 4 + 4)
+
+    def test_lens_page(self):
+        before, after = self.assert_constant(self.lens.get_absolute_url(), 16)
+
+        self.assertContains(after, 'class="contradiction-marker"', count=4)
