@@ -15,8 +15,10 @@ Two things are shown next to a component's own latest status:
     (the level a strategic objective summarises); deeper objectives answer
     for their own projects on their own rows.
   * ``objective_indicator_contradiction``: a green objective whose indicator
+    (one linked to it through ``Objective.indicators``, which measure it)
     misses its target: the latest measurement against the target of the
-    same period, in the indicator's direction.
+    same period, in the indicator's direction. A measurement without a
+    target for its period is not judged.
   * ``project_milestone_contradiction``: a green project whose milestones
     are overdue or red.
 
@@ -60,9 +62,8 @@ from objectives.periods import Period
 Colour = StatusReport.Colour
 GREEN, RED = Colour.GREEN.value, Colour.RED.value
 
-# The colours in the order a roll-up lists them; None is "no status".
-ROLLUP_ORDER = [*Colour.values, None]
-# A colour as a roll-up names it: one word, "3 green, 1 red".
+# A colour as a roll-up names it, in the order it lists them: one word,
+# "3 green, 1 red"; None is "no status".
 COLOUR_WORDS = {
     "green": _("green"),
     "orange": _("orange"),
