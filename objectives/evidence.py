@@ -136,7 +136,8 @@ def _current(user, model):
 
 
 def rollups(user, *, objective_ids=(), project_ids=(), programme_ids=()):
-    """{(owner kind, owner id): RollUp} for the given owners: one query."""
+    """{(owner kind, owner id): RollUp} for the given owners, rows the user
+    sees: one query."""
     objective_links = Objective.projects.through.objects.filter(
         objective_id__in=objective_ids, project__in=_current(user, Project)
     )
@@ -161,7 +162,10 @@ def rollups(user, *, objective_ids=(), project_ids=(), programme_ids=()):
             ),
         ]
     if project_ids:
-        milestones = access.visible(user, Milestone).filter(
+        # The projects are rows the user sees, and whoever sees a project
+        # sees its milestones: the access layer's milestone filter would
+        # only repeat the project's.
+        milestones = Milestone.objects.filter(
             project_id__in=project_ids, is_archived=False
         )
         branches.append(
@@ -442,13 +446,16 @@ def _objective_projects(links, green):
     return found
 
 
-def _late_milestones(user, projects, today):
+def _late_milestones(projects, today):
     """{project id: [row]}: current visible milestones of the projects
     ``projects`` (a Q on the milestone) that are not completed and either
-    overdue or red. One query."""
+    overdue or red. One query.
+
+    ``projects`` selects projects the user sees (rows read through the
+    access layer, or links filtered by it), whose milestones they all see.
+    """
     rows = (
-        access.visible(user, Milestone)
-        .filter(projects, is_archived=False, completed_on=None)
+        Milestone.objects.filter(projects, is_archived=False, completed_on=None)
         .annotate(colour=_latest_colour("milestone", "pk"))
         .filter(Q(due_date__lt=today) | Q(colour=RED))
         .order_by("due_date", "code")
@@ -541,7 +548,7 @@ def contradictions(user, *, objectives=(), projects=(), today):
         linked = _objective_projects(links, green_objectives)
         readings = indicator_readings(user, _green(Objective, objectives))
         late_projects |= Q(project_id__in=links.values("project_id"))
-    late = _late_milestones(user, late_projects, today)
+    late = _late_milestones(late_projects, today)
 
     by_objective = {}
     for pk in green_objectives:
