@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
@@ -92,17 +93,25 @@ class RollUp:
     def total(self):
         return sum(self.counts.values())
 
-    @property
+    @cached_property
     def parts(self):
-        """(colour, count, word) for each colour present, in a fixed order."""
+        """(colour, count, word) for each colour present, in a fixed order.
+
+        Read once the counts are complete; the words are translated here,
+        once, since a cascade shows them for hundreds of rows.
+        """
         return [
-            {"colour": colour, "count": self.counts[colour], "word": word}
+            {"colour": colour, "count": self.counts[colour], "word": str(word)}
             for colour, word in COLOUR_WORDS.items()
             if self.counts[colour]
         ]
 
-    def __str__(self):
+    @cached_property
+    def text(self):
         return ", ".join(f"{part['count']} {part['word']}" for part in self.parts)
+
+    def __str__(self):
+        return self.text
 
 
 def rollup_of(items):
