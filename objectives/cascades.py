@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from objectives import access
+from objectives import access, evidence
 from objectives.filters import NO_STATUS, OverviewFilterForm
 from objectives.models import (
     Indicator,
@@ -199,7 +200,9 @@ def organisation_overview(user, organisation, data, today):
     ``data`` of the overview form, as ``user`` may see it.
 
     Six queries whatever the size of the entity: the legislatures, the
-    objectives, the link tables, and one per component type. The rows are
+    objectives, the link tables, and one per component type; and at most
+    four for the roll-ups and contradictions of the objectives and projects
+    (``evidence.annotate``). The rows are
     few (hundreds per entity) and the form's choices and the tree need them
     all, so the other filters apply to the rows read: an objective that does
     not match stays in view, as context, when something beneath it matches.
@@ -225,6 +228,12 @@ def organisation_overview(user, organisation, data, today):
         )
         components[name] = {row.pk: row for row in rows}
 
+    evidence.annotate(
+        user,
+        objectives=objectives,
+        projects=list(components["project"].values()),
+        today=today,
+    )
     everything = [
         *objectives,
         *(r for rows in components.values() for r in rows.values()),
@@ -314,8 +323,10 @@ def _projects_beneath(user, objectives):
 def add_beneath(user, objectives):
     """Set on each of ``objectives`` what lies beneath it as ``user`` may see
     it: ``beneath_children``, its current operational objectives, and
-    ``beneath_projects``; each child gets its own ``beneath_projects``.
-    Three queries whatever the number of objectives."""
+    ``beneath_projects``; each child gets its own ``beneath_projects``. Every
+    objective and project gets its ``rollup`` and ``contradictions``. Three
+    queries whatever the number of objectives, and at most four for the
+    evidence (``evidence.annotate``)."""
     by_pk = {objective.pk: objective for objective in objectives}
     children = list(component_rows(user, Objective, Q(parent_id__in=list(by_pk))))
     children.sort(key=cascade_order)
@@ -324,6 +335,17 @@ def add_beneath(user, objectives):
         objective.beneath_children = []
     for child in children:
         by_pk[child.parent_id].beneath_children.append(child)
+    projects = {
+        project.pk: project
+        for objective in [*objectives, *children]
+        for project in objective.beneath_projects
+    }
+    evidence.annotate(
+        user,
+        objectives=[*objectives, *children],
+        projects=list(projects.values()),
+        today=timezone.localdate(),
+    )
 
 
 def lens_cascade(user, lens):
@@ -333,7 +355,8 @@ def lens_cascade(user, lens):
     see is left out entirely, with whatever the lens numbers under it; an
     archived objective stays, since the lens still refers to it. Up to
     ``INLINE_BENEATH_LIMIT`` objectives, each carries what lies beneath it
-    (``add_beneath``). Five queries at most whatever the size of the lens.
+    (``add_beneath``); each gets its ``rollup`` and ``contradictions``. Nine
+    queries at most whatever the size of the lens.
     """
     numbered = lens.numbered_entries()
     referenced = {entry.objective_id for _, _, entry in numbered if entry.objective_id}
@@ -346,6 +369,10 @@ def lens_cascade(user, lens):
     shows_beneath = len(objectives) <= INLINE_BENEATH_LIMIT
     if shows_beneath:
         add_beneath(user, list(objectives.values()))
+    else:
+        evidence.annotate(
+            user, objectives=list(objectives.values()), today=timezone.localdate()
+        )
 
     lines, left_out = [], set()
     for number, depth, entry in numbered:

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from objectives import linked
+from objectives import evidence, linked
 from objectives.charts import format_number, indicator_chart
 from objectives.models import (
     STATUS_SUBJECTS,
@@ -89,6 +89,9 @@ def component_context(user, component):
     if model_key in STATUS_SUBJECTS:
         context.update(_status(component))
     context.update(BUILDERS[model](user, component))
+    context.update(
+        evidence.detail_context(user, component, context, timezone.localdate())
+    )
     context.update(_changes(component, _shown_names(context)))
     return context
 

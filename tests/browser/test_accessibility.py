@@ -1,13 +1,40 @@
 """axe-core on each main page of Traject, as its users meet them."""
 
+import datetime
 import json
 import os
 
+from django.utils import timezone
+
+from objectives import actions
 from objectives.models import Indicator, Lens, Milestone, Objective, Project
+from objectives.periods import Period
 from tests.browser import base
 
 # Set to a file name to keep the per-page counts of axe-core's findings.
 REPORT = os.environ.get("AXE_REPORT")
+
+
+def contradict(objective, project):
+    """Make ``objective`` and ``project`` green with red and overdue evidence
+    beneath them, so that the pages show their warnings."""
+    period = Period.of("quarterly", timezone.localdate())
+    for subject, colour in ((objective, "green"), (project, "green")):
+        actions.do_report_status(
+            subject,
+            period=period,
+            colour=colour,
+            explanation="Reported on track.",
+            acting_user=None,
+        )
+    actions.do_link(objective, "projects", project, acting_user=None)
+    actions.do_create_milestone(
+        project,
+        acting_user=None,
+        code="LATE",
+        title="A milestone past its date",
+        due_date=timezone.localdate() - datetime.timedelta(days=30),
+    )
 
 
 class AccessibilityTests(base.BrowserTestCase):
@@ -39,6 +66,7 @@ class AccessibilityTests(base.BrowserTestCase):
         ).first()
         plan = Lens.objects.get(name="Vlaams Mobiliteitsplan")
         business_plan = Lens.objects.filter(organisation__short_name="DMOW").first()
+        contradict(objective, project)
 
         self.use_english()
         self.visit("login", "/login/")

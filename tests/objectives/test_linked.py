@@ -320,8 +320,9 @@ class LinkedQueryCountTests(PersonaTestCase):
     # Session, user, the objective with its organisations, its status
     # reports, the linked components of every section, the lenses, the
     # history, the entity switch, and the roles and grants of the managing
-    # actions.
-    DETAIL = 11
+    # actions; and the evidence against its status (its projects, their late
+    # milestones, its indicators).
+    DETAIL = 14
     # Session, user, the objective and the section's projects; the page of
     # its own adds the entity switch of base.html.
     FRAGMENT = 4
