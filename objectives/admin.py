@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from objectives import actions
 from objectives.access import is_global_admin
 from objectives.models import (
+    AccessRefusal,
     BudgetAmount,
     BudgetArticle,
     Change,
@@ -265,3 +266,10 @@ class BudgetArticleAdmin(HistoryAdmin):
 class ChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "content_type", "object_id", "actor"]
     list_filter = ["kind", "content_type"]
+
+
+@admin.register(AccessRefusal, site=site)
+class AccessRefusalAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "method", "path", "status", "component_type"]
+    list_filter = ["status", "component_type"]
+    search_fields = ["user__username", "path"]

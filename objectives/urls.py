@@ -15,6 +15,7 @@ from objectives.views import (
     lenses_manage,
     manage,
     members,
+    refusals,
 )
 
 app_name = "objectives"
@@ -300,4 +301,9 @@ urlpatterns += [
         components.linked_section,
         name="linked_section",
     ),
+]
+
+# The log of refused access (global administrators).
+urlpatterns += [
+    path("refused-access/", refusals.refusal_list, name="refusal_list"),
 ]
