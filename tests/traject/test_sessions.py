@@ -123,6 +123,28 @@ class DeactivationEndsSessionsTests(TestCase):
         )
         self.assert_only_the_colleague_is_logged_in()
 
+    def test_deactivating_a_person_in_the_admin_logs_them_out(self):
+        admin = self.client_class()
+        admin.force_login(make_user(username="centraal", is_global_admin=True))
+        url = reverse("admin:objectives_person_change", args=[self.person.pk])
+
+        with self.captureOnCommitCallbacks(execute=True):
+            response = admin.post(
+                url,
+                {
+                    "personnel_number": "100001",
+                    "first_name": "Lotte",
+                    "last_name": "Claes",
+                    "email": "",
+                    "function": "",
+                    "user": self.user.pk,
+                },
+            )
+
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Person.objects.get(pk=self.person.pk).is_active)
+        self.assert_only_the_colleague_is_logged_in()
+
     def test_a_leaver_in_the_hr_feed_is_logged_out(self):
         leaving = {
             "personnelNumber": "100001",
