@@ -108,7 +108,7 @@ AUTH_USER_MODEL = "objectives.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "objectives.backends.ActivePersonBackend",
     "objectives.backends.GlobalAdministratorBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

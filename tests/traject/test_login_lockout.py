@@ -6,6 +6,7 @@ import time_machine
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from objectives.models import Person
 from tests.factories import make_person, make_user
 
 LOGIN = reverse("login")
@@ -21,7 +22,6 @@ class LoginLockoutTests(TestCase):
         cls.user = make_user(username="ilse", password=PASSWORD)
         make_person(user=cls.user)
         cls.other = make_user(username="jan", password=PASSWORD)
-        make_person(user=cls.other)
 
     def log_in(self, username, password, address="192.0.2.1"):
         client = self.client_class()
@@ -71,6 +71,16 @@ class LoginLockoutTests(TestCase):
         self.assert_locked_out(response)
         response, _ = self.log_in("jan", PASSWORD, address="198.51.100.7")
         self.assertEqual(response.status_code, 302)
+
+    def test_a_person_who_left_cannot_log_in_with_the_right_password(self):
+        Person.objects.filter(user=self.user).update(is_active=False)
+
+        response, client = self.log_in("ilse", PASSWORD)
+
+        self.assertContains(response, "Voer een juiste gebruikersnaam en wachtwoord in")
+        self.assertEqual(client.get(reverse("objectives:home")).status_code, 302)
+        # An account without a person (a technical administrator) still may.
+        self.assertEqual(self.log_in("jan", PASSWORD)[0].status_code, 302)
 
     def test_a_wrong_password_is_said_so_on_the_login_form(self):
         response, _ = self.log_in("ilse", "wrong")
