@@ -17,6 +17,7 @@ from django.http import Http404
 from guardian.models import UserObjectPermission
 
 from objectives.models import (
+    AccessRefusal,
     Confidentiality,
     Indicator,
     Lens,
@@ -280,10 +281,22 @@ def get_for_user(user, model, public_id, action=Action.VIEW, *, related=()):
     rows = visible(user, model).select_related(*related)
     obj = rows.filter(public_id=public_id).first()
     if obj is None:
-        raise Http404(f"No {model._meta.verbose_name} matches the given query.")
+        refusal = Http404(f"No {model._meta.verbose_name} matches the given query.")
+        # Only on the way out: an existing row is logged as a refusal.
+        if model.objects.filter(public_id=public_id).exists():
+            _mark_refused(refusal, model, public_id)
+        raise refusal
     if action != Action.VIEW and not can(user, action, obj):
-        raise PermissionDenied
+        raise _mark_refused(PermissionDenied(), model, public_id)
     return obj
+
+
+def _mark_refused(exception, model, public_id):
+    """Name the component on a refusal, for the log of refused access
+    (``traject.middleware.AccessRefusalMiddleware``)."""
+    exception.component_type = model._meta.model_name
+    exception.component_id = str(public_id)
+    return exception
 
 
 def organisations_of(user):
@@ -498,3 +511,13 @@ def get_organisation_for_completion(user, ovo_number):
     if not administered_organisations(user).filter(pk=organisation.pk).exists():
         raise PermissionDenied
     return organisation
+
+
+# The log of refused access ----------------------------------------------------
+
+
+def refusals(user):
+    """The refused requests, for global administrators only (others: 404)."""
+    if not is_global_admin(user):
+        raise Http404("No page matches the given query.")
+    return AccessRefusal.objects.select_related("user")

@@ -34,12 +34,14 @@ from objectives.models import (
     Objective,
     Organisation,
     PeriodClosure,
+    Person,
     Process,
     Programme,
     Project,
     StatusReport,
     User,
 )
+from traject.security import end_sessions_of
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +170,8 @@ def settle_after_form_save(obj):
         obj.organisations.add(obj.lead_organisation_id)
     if isinstance(obj, (*COMPONENT_MODELS, Milestone)):
         sync_grants(obj)
+    if isinstance(obj, Person) and not obj.is_active:
+        end_sessions_after_commit([obj.user_id])
 
 
 # Components -----------------------------------------------------------------
@@ -607,6 +611,35 @@ def do_end_membership(
     return bool(changes)
 
 
+# People -----------------------------------------------------------------------
+
+
+def end_sessions_after_commit(user_ids):
+    """Log the accounts ``user_ids`` out everywhere once the transaction
+    commits: a person who is no longer active keeps no session."""
+    user_ids = [user_id for user_id in user_ids if user_id is not None]
+    if user_ids:
+        transaction.on_commit(lambda: end_sessions_of(user_ids))
+
+
+@transaction.atomic
+def do_deactivate_person(person, *, acting_user):
+    """Deactivate ``person``, end the memberships still open today and every
+    session of their account; returns whether anything changed."""
+    today = timezone.localdate()
+    changes = _field_changes(person, {"is_active": False})
+    if changes:
+        person.save(update_fields=["is_active", "updated_at"])
+        record_change(person, Change.Kind.UPDATED, changes, acting_user=acting_user)
+    open_memberships = person.memberships.filter(
+        models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)
+    )
+    for membership in open_memberships:
+        do_end_membership(membership, acting_user=acting_user, end_date=today)
+    end_sessions_after_commit([person.user_id])
+    return bool(changes)
+
+
 @transaction.atomic
 def do_link_account(person, user, *, acting_user):
     """Connect ``person`` to the account ``user`` and give it the person's grants."""
@@ -1032,6 +1065,14 @@ def bulk_update_with_history(model, changed, *, acting_user, batch_size=2000):
         ],
         batch_size=batch_size,
     )
+    if model is Person:
+        end_sessions_after_commit(
+            [
+                obj.user_id
+                for obj, changes in changed
+                if changes.get("is_active") == [True, False]
+            ]
+        )
     return len(changed)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from objectives import actions
 from objectives.access import is_global_admin
 from objectives.models import (
+    AccessRefusal,
     BudgetAmount,
     BudgetArticle,
     Change,
@@ -388,3 +389,10 @@ class LateReminderRoundAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessRefusal, site=site)
+class AccessRefusalAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "method", "path", "status", "component_type"]
+    list_filter = ["status", "component_type"]
+    search_fields = ["user__username", "path"]

@@ -1,4 +1,20 @@
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+
+
+class ActivePersonBackend(ModelBackend):
+    """Django's password login, refused to the account of a person who is no
+    longer active (who left, according to the HR system). Their sessions end
+    when they are deactivated; this keeps them from starting a new one."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from objectives.models import Person
+
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is None:
+            return None
+        if Person.objects.filter(user=user, is_active=False).exists():
+            return None
+        return user
 
 
 class GlobalAdministratorBackend(BaseBackend):

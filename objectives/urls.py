@@ -17,6 +17,7 @@ from objectives.views import (
     lenses_manage,
     manage,
     members,
+    refusals,
 )
 
 app_name = "objectives"
@@ -366,4 +367,9 @@ urlpatterns += [
     ),
     path("completion/", cycle.completion, name="completion"),
     path("completion/remind/", cycle.completion_remind, name="completion_remind"),
+]
+
+# The log of refused access (global administrators).
+urlpatterns += [
+    path("refused-access/", refusals.refusal_list, name="refusal_list"),
 ]

@@ -6,6 +6,7 @@ and Celery tasks run in-process. Production sets ``DEBUG=0`` and must then give
 at PostgreSQL and Redis. The README lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "guardian",
     "import_export",
     "objectives",
@@ -60,7 +63,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "traject.middleware.SessionLifetimeMiddleware",
+    "traject.middleware.AccessRefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "traject.urls"
@@ -98,7 +106,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "objectives.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # First: refuses a locked-out account or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "objectives.backends.ActivePersonBackend",
     "objectives.backends.GlobalAdministratorBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -140,7 +150,45 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
+# Sessions --------------------------------------------------------------------
+# A session ends after SESSION_COOKIE_AGE seconds without a request (idle) and
+# SESSION_ABSOLUTE_AGE seconds after the login at the latest, however busy.
+# SessionLifetimeMiddleware renews the idle deadline at most once every
+# SESSION_RENEW_SECONDS rather than writing the session on every request.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 12 * 60 * 60, minimum=60)
+SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login attempts (django-axes) ------------------------------------------------
+# LOGIN_FAILURE_LIMIT failed logins lock the account, and separately the
+# address they came from, for LOGIN_LOCKOUT_MINUTES; a successful login
+# forgets the failures.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "traject.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "traject.security.client_ip"
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp) ----------------------------------------
+# Scripts and styles come from our own static files only: no inline script,
+# no style attribute, no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -149,8 +197,11 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("BEHIND_TLS_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS proxy, the proxy tells the scheme and appends the client's
+# address to X-Forwarded-For (read by traject.security.client_ip).
+BEHIND_TLS_PROXY = not DEBUG and env_bool("BEHIND_TLS_PROXY", True)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -284,6 +335,7 @@ if OIDC_ENABLED:
         )
     AUTHENTICATION_BACKENDS.insert(1, "objectives.sso.SingleSignOnBackend")
     del _oidc_urls, _schemes, _name, _url
+
 # The reporting cycle -----------------------------------------------------------
 # Days after a period ends that its report is due, by level, so that each level
 # can use the reports of the one below; the reminders before and after a
@@ -303,6 +355,16 @@ CELERY_BEAT_SCHEDULE |= {
     "send-reminders": {
         "task": "objectives.tasks.send_reminders_task",
         "schedule": crontab(minute=30, hour=REMINDER_HOUR),
+    }
+}
+
+# Refused access ---------------------------------------------------------------
+# How long the log of refused requests is kept; beat prunes it every night.
+ACCESS_REFUSAL_DAYS = env_int("ACCESS_REFUSAL_DAYS", 365, minimum=1)
+CELERY_BEAT_SCHEDULE |= {
+    "prune-access-refusals": {
+        "task": "objectives.tasks.prune_access_refusals_task",
+        "schedule": crontab(minute=45, hour=3),
     }
 }
 

@@ -21,12 +21,13 @@ from objectives.models.cycle import (
     SentReminder,
     Tier,
 )
-from objectives.models.history import Change
+from objectives.models.history import AccessRefusal, Change
 from objectives.models.lenses import Lens, LensEntry
 from objectives.models.organisations import Membership, Organisation, Person, User
 from objectives.models.status import STATUS_SUBJECTS, StatusReport
 
 __all__ = [
+    "AccessRefusal",
     "STATUS_SUBJECTS",
     "BudgetAmount",
     "BudgetArticle",
