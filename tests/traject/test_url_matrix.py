@@ -1102,6 +1102,34 @@ EXPECTED = {
         "L 200 200 200 200 200 200 200 200",
         "L 200 200 200 200 200 200 200 200",
     ),
+    "admin/objectives/accessrefusal/<path:object_id>/": (
+        "L L L L L L L R L",
+        "L L L L L L L R L",
+    ),
+    "admin:objectives_accessrefusal_add": (
+        "L L L L L L L 403 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_accessrefusal_change": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_accessrefusal_changelist": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "admin:objectives_accessrefusal_delete": (
+        "L L L L L L L 403 L",
+        "L L L L L L L 403 L",
+    ),
+    "admin:objectives_accessrefusal_history": (
+        "L L L L L L L 200 L",
+        "L L L L L L L 200 L",
+    ),
+    "objectives:refusal_list": (
+        "L 404 404 404 404 404 404 200 404",
+        "L 404 404 404 404 404 404 200 404",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from objectives.linked import SPECS
 from objectives.models import (
+    AccessRefusal,
     BudgetArticle,
     Change,
     LateReminderRound,
@@ -178,6 +179,9 @@ class MatrixData(PersonaTestCase):
             period_end=closed_quarter.end,
             requested_on=closed_quarter.end,
             requested_by=cls.admin_a,
+        )
+        AccessRefusal.objects.create(
+            user=cls.reader_b, path="/projects/x/", method="GET", status=404
         )
         cls.smartlist = SmartList.objects.create(
             owner=cls.contributor_a,
