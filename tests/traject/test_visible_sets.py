@@ -172,6 +172,58 @@ class VisibleSetTests(PersonaTestCase):
 
                     self.assertEqual(markers(text), expected)
 
+    def test_search_counts_only_the_visible_components(self):
+        for actor in ACTORS:
+            with self.subTest(actor=actor):
+                self.client.force_login(getattr(self, actor))
+                response = self.client.get(reverse("objectives:search"), {"q": "Zq-"})
+                visible = self.visible_markers(actor)
+                expected = {
+                    kind: len(
+                        [m for m in visible if kind in m and "milestone" not in m]
+                    )
+                    for kind in MAKERS
+                }
+                expected["milestone"] = len(
+                    [m for m in visible if m.endswith("-milestone")]
+                )
+
+                self.assertEqual(
+                    {group.name: group.total for group in response.context["groups"]},
+                    expected,
+                )
+
+    def test_lens_list_counts_only_the_visible_objectives_of_each_lens(self):
+        for actor in ACTORS:
+            with self.subTest(actor=actor):
+                self.client.force_login(getattr(self, actor))
+                response = self.client.get(reverse("objectives:lens_list"))
+                counts = {
+                    lens.pk: lens.entry_count
+                    for group in response.context["groups"]
+                    for lens in group.government_wide
+                    + [lens for _owner, lenses in group.by_entity for lens in lenses]
+                }
+                visible = self.visible_markers(actor, {"objective"})
+                for lens, markers_in_lens in (
+                    (
+                        self.lens_a,
+                        {
+                            "Zq-A-objective-internal",
+                            "Zq-A-objective-confidential",
+                            "Zq-B-objective-internal",
+                        },
+                    ),
+                    (
+                        self.plan_lens,
+                        {"Zq-A-objective-internal", "Zq-A-objective-confidential"},
+                    ),
+                ):
+                    if lens.pk in counts:
+                        self.assertEqual(
+                            counts[lens.pk], len(markers_in_lens & visible), lens.name
+                        )
+
     def test_the_entity_overview_shows_no_component_its_reader_may_not_see(self):
         for actor in ACTORS:
             for organisation in (self.organisation_a, self.organisation_b):
