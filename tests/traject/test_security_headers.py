@@ -17,8 +17,12 @@ PASSWORD = "a-long-and-right-password"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # A standalone HTML report is a downloaded file, not a page of the site: its
-# print stylesheet is inlined so that it opens anywhere.
-STANDALONE_FILES = {"reporting/reports/document.html"}
+# print stylesheet is inlined so that it opens anywhere. The same holds for
+# the table layout of smartlist exports.
+STANDALONE_FILES = {
+    "reporting/reports/document.html",
+    "reporting/reports/document_table.html",
+}
 INLINE_CODE = [
     re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE),
     re.compile(r"<style\b", re.IGNORECASE),
