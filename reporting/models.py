@@ -14,9 +14,10 @@ def report_file_path(job, filename):
     return f"reports/{job.created_at:%Y/%m}/{job.public_id}.{extension}"
 
 
-class ReportJobQuerySet(models.QuerySet):
+class RequestedByQuerySet(models.QuerySet):
     def owned_by(self, user):
-        """The jobs ``user`` asked for: nobody else reads or downloads them."""
+        """The jobs ``user`` asked for: nobody else follows, reads or
+        downloads them."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(requested_by=user)
@@ -75,7 +76,7 @@ class ReportJob(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
-    objects = ReportJobQuerySet.as_manager()
+    objects = RequestedByQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -108,14 +109,6 @@ class ReportJob(models.Model):
 
 
 # Imports ----------------------------------------------------------------------
-
-
-class ImportJobQuerySet(models.QuerySet):
-    def owned_by(self, user):
-        """The imports ``user`` started: nobody else follows or applies them."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(requested_by=user)
 
 
 class ImportJob(models.Model):
@@ -160,7 +153,7 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = RequestedByQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
