@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 # The address the PDF's HTML is rendered at: ``.invalid`` never resolves,
 # and the fetcher below answers only for the static files under it.
 PDF_BASE_URL = "https://report.traject.invalid/"
+# Where a PDF report's charts are, as images served by the fetcher below.
+CHART_PREFIX = PDF_BASE_URL + "charts/"
+SVG_TYPE = "image/svg+xml"
 PRINT_STYLESHEET = "css/report-print.css"
 
 CONTENT_TYPES = {
@@ -71,14 +74,24 @@ def render(report, file_format, progress=_ignore):
 
 
 class StaticFilesFetcher(URLFetcher):
-    """Serves WeasyPrint the static files of the application, and nothing
-    else: no other host, no ``file:`` or ``data:`` address, no path outside
-    the static directories (the staticfiles finders resolve the path)."""
+    """Serves WeasyPrint the static files of the application and the charts
+    of the report being rendered, and nothing else: no other host, no
+    ``file:`` or ``data:`` address, no path outside the static directories
+    (the staticfiles finders resolve the path).
 
-    def __init__(self):
+    ``charts`` maps the addresses the document gives its charts to their SVG
+    text. A chart drawn as an image keeps its elements out of the HTML
+    parser and the style cascade, which most of a large report's rendering
+    time went to.
+    """
+
+    def __init__(self, charts=None):
         super().__init__(allowed_protocols=(), allow_redirects=False)
+        self.charts = charts or {}
 
     def fetch(self, url, headers=None):
+        if url in self.charts:
+            return _response(url, self.charts[url].encode("utf-8"), SVG_TYPE)
         path = self.static_path(url)
         found = finders.find(path) if path else None
         if not found:
@@ -123,7 +136,15 @@ def _cell(value, kind):
     return {"kind": "text", "text": str(value)}
 
 
-def _section_context(section):
+def _section_context(section, charts=None):
+    """What the section template shows. For a PDF, ``charts`` collects each
+    chart's SVG under the address its image gives."""
+    images = []
+    if charts is not None:
+        for chart in section.charts:
+            url = f"{CHART_PREFIX}{len(charts) + 1}.svg"
+            charts[url] = str(chart.svg)
+            images.append({"url": url, "title": chart.title})
     rows = []
     if section.table is not None:
         kinds = [column.kind for column in section.table.columns]
@@ -141,19 +162,21 @@ def _section_context(section):
             for fact in section.facts
         ],
         "rows": rows,
+        "chart_images": images,
         "is_empty": not (section.facts or rows or section.charts),
     }
 
 
-def _document(report, medium, progress, *, until):
+def _document(report, medium, progress, *, until, charts=None):
     """The report as one HTML document for ``medium`` (html or pdf); the
-    sections report progress up to ``until``."""
+    sections report progress up to ``until``. A PDF's charts are images
+    whose SVG goes into ``charts``."""
     sections = []
     for index, section in enumerate(report.sections, start=1):
         sections.append(
             render_to_string(
                 "reporting/reports/_section.html",
-                {**_section_context(section), "medium": medium},
+                {**_section_context(section, charts), "medium": medium},
             )
         )
         progress(until * index / len(report.sections))
@@ -187,9 +210,12 @@ def render_html(report, progress=_ignore):
 def render_pdf(report, progress=_ignore):
     """An A4 PDF with a cover page, a table of contents, page numbers and
     the report's entity and period in the running header."""
-    document = _document(report, "pdf", progress, until=0.4)
+    charts = {}
+    document = _document(report, "pdf", progress, until=0.4, charts=charts)
     pdf = HTML(
-        string=document, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher()
+        string=document,
+        base_url=PDF_BASE_URL,
+        url_fetcher=StaticFilesFetcher(charts),
     ).write_pdf()
     progress(1.0)
     return pdf

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from openpyxl import load_workbook
 
 from reporting import renderers
-from reporting.renderers import PDF_BASE_URL, StaticFilesFetcher
+from reporting.renderers import CHART_PREFIX, PDF_BASE_URL, StaticFilesFetcher
 from reporting.reports import Chart, Report, Section, build_report
 from tests.factories import make_project
 from tests.reporting.test_reports import TODAY, ReportDataTestCase
@@ -159,6 +159,15 @@ class UrlFetcherTests(RendererTestCase):
         self.assertEqual(response.content_type, "text/css")
         self.assertIn(b"@page", response.read())
 
+    def test_the_fetcher_serves_the_charts_of_its_own_report(self):
+        url = f"{CHART_PREFIX}1.svg"
+        svg = '<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+
+        response = StaticFilesFetcher({url: svg}).fetch(url)
+
+        self.assertEqual(response.content_type, "image/svg+xml")
+        self.assertEqual(response.read(), svg.encode())
+
     def test_the_fetcher_refuses_every_other_address(self):
         for url in [
             "https://example.org/x.png",
@@ -169,6 +178,7 @@ class UrlFetcherTests(RendererTestCase):
             f"{PDF_BASE_URL}static/css/report-print.css?x=1",
             f"{PDF_BASE_URL}media/reports/x.pdf",
             f"{PDF_BASE_URL}static/css/missing.css",
+            f"{CHART_PREFIX}1.svg",
         ]:
             with self.subTest(url), self.assertRaises(ValueError):
                 StaticFilesFetcher().fetch(url)
@@ -208,8 +218,12 @@ class UrlFetcherTests(RendererTestCase):
                         Chart(
                             "x",
                             mark_safe(
-                                f'{INJECTED}<link rel="stylesheet" '
-                                'href="file:///etc/passwd">'
+                                '<svg xmlns="http://www.w3.org/2000/svg" '
+                                'viewBox="0 0 10 10">'
+                                '<image href="https://example.org/x.png" '
+                                'width="5" height="5"/>'
+                                '<image href="file:///etc/passwd" '
+                                'width="5" height="5"/></svg>'
                             ),
                         )
                     ],
