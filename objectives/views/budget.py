@@ -21,9 +21,11 @@ from objectives.models import Organisation
 
 
 def budget_domain_list(request):
-    domains = Organisation.objects.filter(
-        kind=Organisation.Kind.POLICY_DOMAIN
-    ).order_by("name")
+    domains = (
+        access.visible(request.user, Organisation)
+        .filter(kind=Organisation.Kind.POLICY_DOMAIN)
+        .order_by("name")
+    )
     context = {
         "domains": domains,
         "managed": set(

@@ -1090,8 +1090,9 @@ class BudgetAmountResource(TransferResource):
         self.articles = {}
         self.elements = {}
         self.domains = set()
-        # {article code: (title, element codes)} of the rows read so far.
+        # {article code: (title, element codes)} that its first row gives.
         self.described = {}
+        self.disagrees = False
 
     # Export.
 
@@ -1174,8 +1175,17 @@ class BudgetAmountResource(TransferResource):
             codes = element_codes(row["structure_elements"])
         return title, codes
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        said = self.described_by(row)
+        earlier = self.described.setdefault(self.key["article_code"], said)
+        self.disagrees = any(
+            now is not None and before is not None and now != before
+            for now, before in zip(said, earlier, strict=True)
+        )
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or self.original is None:
+        if import_validation_errors or self.original is None or self.disagrees:
             return False
         article = self.articles[self.key["article_code"]]
         title, codes = self.described_by(row)
@@ -1223,17 +1233,11 @@ class BudgetAmountResource(TransferResource):
 
     def refusal_of(self, article, title, codes):
         code = self.key["article_code"]
-        earlier = self.described.get(code)
-        said = (title, codes)
-        if earlier is not None and any(
-            now is not None and before is not None and now != before
-            for now, before in zip(said, earlier, strict=True)
-        ):
+        if self.disagrees:
             return _(
                 "An earlier row gives article %(code)s another title or other "
                 "structure elements; give the same on each of its rows."
             ) % {"code": code}
-        self.described[code] = said
         if article is not None and not access.can_manage_article(self.user, article):
             return _(
                 "You may not change budget article %(code)s: that is for the "

@@ -227,6 +227,30 @@ class BudgetImportTests(BudgetTransferTestCase):
         self.assertFalse(report.is_applied)
         self.assertEqual(self.budget_state(), before)
 
+    def test_a_row_that_disagrees_with_an_unchanged_row_is_refused(self):
+        before = self.budget_state()
+        sheet = sheet_of(
+            ["MOW-1", "Road safety: operating credits", "SE-MOW-1", 2025, 1000000],
+            ["MOW-1", "Renamed", "SE-MOW-1", 2026, 1200000],
+        )
+
+        report = importing.apply(self.domain_admin, "budget", sheet)
+
+        self.assertEqual(
+            [(row.outcome, row.errors) for row in report.rows],
+            [
+                ("unchanged", []),
+                (
+                    "error",
+                    [
+                        "An earlier row gives article MOW-1 another title or other "
+                        "structure elements; give the same on each of its rows."
+                    ],
+                ),
+            ],
+        )
+        self.assertEqual(self.budget_state(), before)
+
     def test_missing_or_unknown_columns_are_refused(self):
         with self.assertRaisesMessage(
             reading.RefusedFile, "The sheet lacks the columns budget_year."
