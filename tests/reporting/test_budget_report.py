@@ -322,6 +322,20 @@ class BudgetReportPageTests(BudgetReportTestCase):
         )
         self.assertTrue(job.file.read().startswith(b"%PDF"))
 
+    def test_the_new_report_page_asks_for_the_budget_year(self):
+        self.client.force_login(self.reader_b)
+
+        page = self.client.get(
+            reverse("reporting:report_new"), {"kind": "budget", "id": "OVO000010"}
+        )
+        not_a_domain = self.client.get(
+            reverse("reporting:report_new"), {"kind": "budget", "id": "OVO000001"}
+        )
+
+        self.assertContains(page, 'name="year"')
+        self.assertContains(page, "Mobility and Public Works")
+        self.assertEqual(not_a_domain.status_code, 404)
+
     def test_a_year_out_of_range_is_refused_and_nothing_is_queued(self):
         self.client.force_login(self.reader_a)
 
