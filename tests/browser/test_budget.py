@@ -49,6 +49,7 @@ class BudgetJourneyTests(base.BrowserTestCase):
         expect(under.get_by_role("link", name=f"SD 91 {TITLE}")).to_be_visible()
         self.objective.refresh_from_db()
         self.assertEqual(self.objective.structure_element, self.element)
+        self.assert_accessible(page)
 
         reader = self.new_context().new_page()
         self.log_in_as("lezer.dmow", page=reader)
@@ -56,6 +57,7 @@ class BudgetJourneyTests(base.BrowserTestCase):
         budget = reader.get_by_role("region", name="Budget", exact=True)
         expect(budget).to_contain_text("SE-TEST-1 Safe school routes")
         expect(budget.get_by_role("row", name="TEST-1")).to_contain_text("1,234,567")
+        self.assert_accessible(reader)
 
         reader.goto(self.url(self.lens.get_absolute_url()))
         behind = reader.get_by_role("region", name="Budget behind this lens")
