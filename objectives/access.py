@@ -11,13 +11,15 @@ from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, Exists, OuterRef, Q
+from django.db.models import BigIntegerField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
 from objectives.models import (
     AccessRefusal,
+    BudgetAmount,
+    BudgetArticle,
     Confidentiality,
     Indicator,
     Lens,
@@ -31,6 +33,7 @@ from objectives.models import (
     Process,
     Programme,
     Project,
+    StructureElement,
     Target,
 )
 
@@ -150,8 +153,10 @@ def visible(user, model):
             | Q(organisation__in=_active_memberships(user))
             | Q(coordinators__user=user, coordinators__is_active=True)
         ).distinct()
-    if model is Organisation:
-        return Organisation.objects.all()
+    if model in (Organisation, StructureElement, BudgetArticle):
+        # The registry of organisations is public, and budget figures are
+        # not confidential.
+        return model.objects.all()
     raise TypeError(f"The access layer does not know {model.__name__}.")
 
 
@@ -521,3 +526,136 @@ def refusals(user):
     if not is_global_admin(user):
         raise Http404("No page matches the given query.")
     return AccessRefusal.objects.select_related("user")
+
+
+# Structure elements and the budget -------------------------------------------
+
+
+def in_policy_domain(domain):
+    """The organisations of ``domain``: itself, its departments and their
+    agencies, as a condition on ``Organisation``."""
+    return Q(pk=domain.pk) | Q(parent=domain) | Q(parent__parent=domain)
+
+
+def budget_domains(user):
+    """The policy domains whose structure elements and budget articles
+    ``user`` manages: those they administer, every one for a global
+    administrator."""
+    domains = Organisation.objects.filter(kind=Organisation.Kind.POLICY_DOMAIN)
+    if is_global_admin(user):
+        return domains
+    administered = [
+        pk
+        for pk, role in roles_by_organisation(user).items()
+        if role == Role.ADMINISTRATOR
+    ]
+    return domains.filter(pk__in=administered)
+
+
+def can_manage_budget(user, domain):
+    """Whether ``user`` manages the structure elements and budget articles
+    of the policy domain ``domain``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if domain.kind != Organisation.Kind.POLICY_DOMAIN:
+        return False
+    if is_global_admin(user):
+        return True
+    return roles_by_organisation(user).get(domain.pk) == Role.ADMINISTRATOR
+
+
+def manages_any_budget(user):
+    """Whether ``user`` manages the budget of some policy domain (the budget
+    import and the managing buttons)."""
+    return budget_domains(user).exists()
+
+
+def get_policy_domain(user, ovo_number, *, manage=False):
+    """The policy domain whose budget ``user`` reads, or with ``manage``
+    changes: 404 for an organisation that is no policy domain, 403 for one
+    that ``user`` does not administer. Budget figures are not confidential:
+    every user reads them."""
+    domain = get_organisation(user, ovo_number)
+    if domain.kind != Organisation.Kind.POLICY_DOMAIN:
+        raise Http404("No policy domain matches the given query.")
+    if manage and not can_manage_budget(user, domain):
+        raise _mark_refused(PermissionDenied(), Organisation, ovo_number)
+    return domain
+
+
+def get_structure_element(user, public_id, *, manage=False):
+    """A structure element, with its policy domain: 404 when missing, 403
+    with ``manage`` for anyone but the administrators of its domain."""
+    element = (
+        visible(user, StructureElement)
+        .select_related("policy_domain")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if element is None:
+        raise Http404("No structure element matches the given query.")
+    if manage and not can_manage_budget(user, element.policy_domain):
+        raise _mark_refused(PermissionDenied(), StructureElement, public_id)
+    return element
+
+
+def can_manage_article(user, article):
+    """The administrators of the policy domain of one of the article's
+    structure elements manage it; an article linked to none, only global
+    administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global_admin(user):
+        return True
+    domains = {element.policy_domain_id for element in article.structure_elements.all()}
+    return budget_domains(user).filter(pk__in=domains).exists()
+
+
+def get_budget_article(user, public_id, *, manage=False):
+    """A budget article with its structure elements: 404 when missing, 403
+    with ``manage`` for anyone who may not manage it."""
+    article = (
+        visible(user, BudgetArticle)
+        .prefetch_related(
+            Prefetch(
+                "structure_elements",
+                StructureElement.objects.select_related("policy_domain"),
+            ),
+            Prefetch("amounts", BudgetAmount.objects.order_by("year")),
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if article is None:
+        raise Http404("No budget article matches the given query.")
+    if manage and not can_manage_article(user, article):
+        raise _mark_refused(PermissionDenied(), BudgetArticle, public_id)
+    return article
+
+
+def objectives_for_element(user, element):
+    """The objectives ``user`` may hang under ``element``: visible,
+    current, led by an organisation of the element's policy domain."""
+    return (
+        visible(user, Objective)
+        .filter(is_archived=False)
+        .filter(
+            lead_organisation__in=Organisation.objects.filter(
+                in_policy_domain(element.policy_domain)
+            )
+        )
+    )
+
+
+def article_elements_offered(user, article):
+    """The structure elements the article's form offers ``user``: the
+    current ones of the policy domains of its elements that ``user``
+    manages (of every domain for an article without elements, which only
+    a global administrator manages)."""
+    domains = budget_domains(user)
+    linked = {element.policy_domain_id for element in article.structure_elements.all()}
+    if linked:
+        domains = domains.filter(pk__in=linked)
+    return StructureElement.objects.filter(
+        policy_domain__in=domains, is_archived=False
+    ).order_by("code")

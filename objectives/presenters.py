@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from objectives import evidence, linked
+from objectives import budget, evidence, linked
 from objectives.charts import format_number, indicator_chart
 from objectives.models import (
     STATUS_SUBJECTS,
@@ -303,6 +303,7 @@ def _objective(user, objective):
     parent = context.pop("parent")
     context["parent"] = parent[0] if parent else None
     context["parent_list"] = parent
+    context["budget"] = budget.element_budget(objective.structure_element)
     return context
 
 

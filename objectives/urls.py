@@ -10,6 +10,7 @@ from objectives.models import (
 )
 from objectives.views import (
     browse,
+    budget,
     closing,
     components,
     contribute,
@@ -372,4 +373,66 @@ urlpatterns += [
 # The log of refused access (global administrators).
 urlpatterns += [
     path("refused-access/", refusals.refusal_list, name="refusal_list"),
+]
+
+# The budget behind policy: structure elements and budget articles.
+urlpatterns += [
+    path("budget/", budget.budget_domain_list, name="budget_domain_list"),
+    path(
+        "organisations/<str:ovo_number>/budget/",
+        budget.budget_domain_detail,
+        name="budget_domain_detail",
+    ),
+    path(
+        "organisations/<str:ovo_number>/budget/elements/new/",
+        budget.structure_element_create,
+        name="structure_element_create",
+    ),
+    path(
+        "organisations/<str:ovo_number>/budget/articles/new/",
+        budget.budget_article_create,
+        name="budget_article_create",
+    ),
+    path(
+        "structure-elements/<uuid:public_id>/",
+        budget.structure_element_detail,
+        name="structure_element_detail",
+    ),
+    path(
+        "structure-elements/<uuid:public_id>/edit/",
+        budget.structure_element_edit,
+        name="structure_element_edit",
+    ),
+    path(
+        "structure-elements/<uuid:public_id>/archive/",
+        budget.structure_element_archive,
+        {"archived": True},
+        name="structure_element_archive",
+    ),
+    path(
+        "structure-elements/<uuid:public_id>/restore/",
+        budget.structure_element_archive,
+        {"archived": False},
+        name="structure_element_restore",
+    ),
+    path(
+        "structure-elements/<uuid:public_id>/objectives/add/",
+        budget.structure_element_objective_add,
+        name="structure_element_objective_add",
+    ),
+    path(
+        "structure-elements/<uuid:public_id>/objectives/remove/",
+        budget.structure_element_objective_remove,
+        name="structure_element_objective_remove",
+    ),
+    path(
+        "budget-articles/<uuid:public_id>/",
+        budget.budget_article_detail,
+        name="budget_article_detail",
+    ),
+    path(
+        "budget-articles/<uuid:public_id>/edit/",
+        budget.budget_article_edit,
+        name="budget_article_edit",
+    ),
 ]

@@ -11,6 +11,7 @@ queries, whatever the number of milestones, measurements or objectives.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from objectives import access
+from objectives import access, budget
 from objectives.cascades import (
     cascade_order,
     code_key,
@@ -154,6 +155,8 @@ def subject_of(user, kind, identifier):
     if kind == "entity":
         return access.get_organisation(user, identifier)
     models = {"project": Project, "indicator": Indicator, "lens": Lens, "plan": Lens}
+    if kind == "budget":
+        return access.get_policy_domain(user, identifier)
     model = models.get(kind)
     if model is None:
         raise Http404("No such report.")
@@ -966,6 +969,138 @@ def _plan_section(organisation, contributions, links, projects, overdue, today):
     )
 
 
+# Budget follows policy -------------------------------------------------------
+
+
+def _budget_year(parameters):
+    try:
+        year = int(str(parameters.get("year", "")).strip())
+        budget.check_year(year)
+    except ValueError:
+        raise ReportUnavailable(_("Give a budget year such as 2026.")) from None
+    except ValidationError as error:
+        raise ReportUnavailable(error.messages[0]) from None
+    return year
+
+
+def budget_report(user, parameters, today):
+    """Budget follows policy: per structure element of a policy domain, its
+    budget articles with their amount in one budget year, and the objectives
+    under it of the legislature in force on 1 July of that year that
+    ``user`` may see, with their latest status.
+
+    Six queries: the policy domain, the legislatures, the elements, their
+    articles, the amounts of the year, and the objectives.
+    """
+    year = _budget_year(parameters)
+    try:
+        domain = access.get_policy_domain(user, parameters.get("id", ""))
+    except Http404:
+        raise ReportUnavailable(_("This policy domain does not exist.")) from None
+    legislatures = list(Legislature.objects.all())
+    legislature = current_legislature(legislatures, datetime.date(year, 7, 1))
+
+    elements = budget.domain_elements(domain, year=year)
+    objectives = defaultdict(list)
+    if legislature is not None:
+        rows = (
+            access.visible(user, Objective)
+            .filter(
+                structure_element__in=[element.pk for element in elements],
+                legislature=legislature,
+                is_archived=False,
+            )
+            .select_related("lead_organisation")
+        )
+        for objective in with_latest_status(rows):
+            objectives[objective.structure_element_id].append(objective)
+
+    sections = [_budget_summary(domain, year, legislature, elements, objectives)]
+    sections += [
+        _budget_section(element, sorted(objectives[element.pk], key=cascade_order))
+        for element in elements
+    ]
+    return Report(
+        kind="budget",
+        title=_("Budget follows policy: %(domain)s %(year)s")
+        % {"domain": domain.name, "year": year},
+        subject=domain.name,
+        period=_("budget year %(year)s") % {"year": year},
+        generated_at=timezone.now(),
+        sections=sections,
+    )
+
+
+def _budget_summary(domain, year, legislature, elements, objectives):
+    articles = {a.pk: a for element in elements for a in element.budget_articles.all()}
+    total = sum(
+        (amount.amount for a in articles.values() for amount in a.amounts.all()),
+        Decimal(0),
+    )
+    facts = [
+        Fact(_("Policy domain"), domain.name),
+        Fact(_("Budget year"), year, NUMBER),
+        Fact(_("Legislature"), legislature.name if legislature else ""),
+        Fact(_("Structure elements"), len(elements), NUMBER),
+        Fact(_("Budget articles"), len(articles), NUMBER),
+        Fact(_("Total amount (euro)"), total, NUMBER),
+        Fact(_("Objectives"), sum(len(rows) for rows in objectives.values()), NUMBER),
+    ]
+    empty = _("This policy domain has no structure elements yet.")
+    return Section("summary", _("Summary"), facts=facts, empty=empty)
+
+
+def _budget_table():
+    return Table(
+        [
+            Column(_("Type"), width=16),
+            Column(_("Code"), width=16),
+            Column(_("Title"), width=50),
+            Column(_("Organisation"), width=24),
+            Column(_("Amount (euro)"), NUMBER, 18),
+            Column(_("Status"), STATUS, 14),
+            Column(_("Explanation"), width=50),
+        ]
+    )
+
+
+def _budget_section(element, objectives):
+    table = _budget_table()
+    total = Decimal(0)
+    for article in element.budget_articles.all():
+        amounts = [amount.amount for amount in article.amounts.all()]
+        amount = amounts[0] if amounts else None
+        total += amount or 0
+        table.rows.append(
+            Row(
+                [_("Budget article"), article.code, article.title, "", amount, None, ""]
+            )
+        )
+    if element.budget_articles.all():
+        table.rows.append(Row([_("Total"), "", "", "", total, None, ""]))
+    for objective in objectives:
+        table.rows.append(
+            Row(
+                [
+                    objective.get_level_display().capitalize(),
+                    objective.code,
+                    objective.title,
+                    objective.lead_organisation.name,
+                    None,
+                    _status_cell(objective),
+                    objective.status_explanation or "",
+                ]
+            )
+        )
+    return Section(
+        f"element-{element.code}",
+        str(element),
+        table=table,
+        description=element.description,
+        empty=_("No budget articles and no objectives that you may see."),
+    )
+
+
 def smartlist_report(user, parameters, today):
     """A smartlist as ``user`` sees it (see ``reporting.smartlists``)."""
     # The smartlist catalogue builds on this module's table classes.
@@ -981,6 +1116,7 @@ REPORTS = {
     "entity": entity_report,
     "lens": lens_report,
     "plan": plan_report,
+    "budget": budget_report,
 }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reporting import (
+    views_budget,
     views_reports,
     views_smartlists,
     views_transfer,
@@ -33,6 +34,11 @@ urlpatterns += [
         views_reports.report_retry,
         name="report_retry",
     ),
+]
+
+# Budget follows policy, per policy domain and budget year -----------------------
+urlpatterns += [
+    path("budget/<str:ovo_number>/", views_budget.budget_report, name="budget_report"),
 ]
 
 # Transfer: spreadsheet export and import ----------------------------------------

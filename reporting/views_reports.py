@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from objectives import access
+from objectives import access, budget
 from objectives.models import Lens
 from objectives.periods import Period
 from reporting import reports, tasks
@@ -38,17 +38,31 @@ class ReportRequestForm(forms.Form):
     id = forms.CharField(max_length=40)
     format = forms.ChoiceField(choices=STANDARD_FORMATS)
     period = forms.CharField(label=_("Period"), max_length=7, required=False)
+    year = forms.IntegerField(label=_("Budget year"), required=False)
 
     def clean_period(self):
         label = self.cleaned_data["period"].strip()
         return Period.parse(label).label if label else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ReportJob.Kind.BUDGET:
+            year = cleaned.get("year")
+            if year is None:
+                self.add_error("year", _("Give a budget year such as 2026."))
+            else:
+                try:
+                    budget.check_year(year)
+                except forms.ValidationError as error:
+                    self.add_error("year", error)
+        return cleaned
 
 
 def _subject(user, kind, identifier):
     """The report's subject through the access layer; 404 when unknown."""
     if kind not in ReportJob.Kind.values:
         raise Http404("No such report.")
-    if kind != ReportJob.Kind.ENTITY:
+    if kind not in (ReportJob.Kind.ENTITY, ReportJob.Kind.BUDGET):
         try:
             identifier = uuid.UUID(str(identifier))
         except ValueError:
@@ -90,6 +104,8 @@ def report_new(request):
             parameters["period"] = form.cleaned_data["period"] or (
                 reports.default_period(timezone.localdate()).label
             )
+        elif kind == ReportJob.Kind.BUDGET:
+            parameters["year"] = form.cleaned_data["year"]
         elif kind == ReportJob.Kind.PLAN and form.cleaned_data["period"]:
             # Without a period a plan report gives the latest status.
             parameters["period"] = form.cleaned_data["period"]
@@ -111,6 +127,7 @@ def report_new(request):
         "formats": STANDARD_FORMATS,
         "period": data.get("period")
         or reports.default_period(timezone.localdate()).label,
+        "year": data.get("year") or timezone.localdate().year,
     }
     return render(request, "reporting/reports/new.html", context)
 

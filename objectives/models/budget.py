@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models.organisations import Organisation
@@ -31,6 +32,9 @@ class StructureElement(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("objectives:structure_element_detail", args=[self.public_id])
+
 
 class BudgetArticle(models.Model):
     """A line of the budget, linked to the structure elements it funds."""
@@ -54,6 +58,9 @@ class BudgetArticle(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("objectives:budget_article_detail", args=[self.public_id])
 
 
 class BudgetAmount(models.Model):

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from objectives import access, closing, cycle, dashboard, search
+from objectives import access, budget, closing, cycle, dashboard, search
 from objectives.cascades import add_beneath, lens_cascade, organisation_overview
 from objectives.catalogue import lens_catalogue
 from objectives.filters import MINIMUM_QUERY_LENGTH, SearchForm
@@ -47,9 +47,12 @@ def lens_list(request):
 
 def lens_detail(request, public_id):
     lens = access.get_for_user(request.user, Lens, public_id)
+    cascade = lens_cascade(request.user, lens)
+    objectives = [line.objective for line in cascade.lines if line.objective]
     context = {
         "lens": lens,
-        "cascade": lens_cascade(request.user, lens),
+        "cascade": cascade,
+        "budget": budget.objectives_budget(objectives),
         "coordinators": list(lens.coordinators.order_by("last_name", "first_name")),
         "is_plan": lens.kind == Lens.Kind.TRANSVERSAL_PLAN,
     }

@@ -105,15 +105,23 @@ def _text(value):
 
 def importable_kinds(user):
     """The kinds ``user`` may import: measurements for contributors and
-    administrators, everything for administrators."""
+    administrators, the components for administrators, budget articles for
+    the administrators of a policy domain; everything for global
+    administrators."""
     if access.is_global_admin(user):
         return list(KINDS)
     roles = set(access.roles_by_organisation(user).values())
     kinds = []
     if Membership.Role.ADMINISTRATOR in roles:
-        kinds = [slug for slug, kind in KINDS.items() if not kind.for_contributors]
+        kinds = [
+            slug
+            for slug, kind in KINDS.items()
+            if not (kind.for_contributors or kind.for_budget_managers)
+        ]
     if roles & {Membership.Role.CONTRIBUTOR, Membership.Role.ADMINISTRATOR}:
         kinds += [slug for slug, kind in KINDS.items() if kind.for_contributors]
+    if Membership.Role.ADMINISTRATOR in roles and access.manages_any_budget(user):
+        kinds += [slug for slug, kind in KINDS.items() if kind.for_budget_managers]
     return [slug for slug in KINDS if slug in kinds]
 
 

@@ -21,17 +21,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from objectives import access, actions
+from objectives import access, actions, budget, budget_actions
 from objectives.access import Action
 from objectives.forms.contribute import DATE_INPUT_FORMATS, plain_number
 from objectives.models import (
+    BudgetAmount,
+    BudgetArticle,
     Indicator,
     Legislature,
     Measurement,
@@ -41,6 +43,7 @@ from objectives.models import (
     PeriodClosure,
     Person,
     Project,
+    StructureElement,
 )
 from objectives.periods import Period
 from reporting.transfer import cells
@@ -1027,6 +1030,281 @@ class MeasurementResource(TransferResource):
         self.existing[self.key_tuple(self.key)] = saved
 
 
+ELEMENT_SEPARATOR = ";"
+
+
+def element_codes(value):
+    """The structure element codes of a cell, separated by semicolons."""
+    return sorted(
+        {code.strip() for code in text(value).split(ELEMENT_SEPARATOR)} - {""}
+    )
+
+
+class BudgetAmountResource(TransferResource):
+    """Budget articles, a row per article and budget year: the
+    administrators of the policy domain of an article's structure elements
+    manage it. The title and structure elements belong to the article, so
+    every row of one article gives the same."""
+
+    article_code = key_field("article_code", "article__code")
+    title = fields.Field(column_name="title", widget=TextWidget())
+    structure_elements = fields.Field(
+        column_name="structure_elements", widget=TextWidget()
+    )
+    budget_year = key_field("budget_year", "year", NumberWidget(whole=True))
+    amount = fields.Field(
+        attribute="amount", column_name="amount", widget=NumberWidget()
+    )
+
+    key_columns = ("article_code", "budget_year")
+    key_names = ("article_code", "year")
+    column_help = {
+        "article_code": gettext_lazy(
+            "The code of the budget article, unique across the budget."
+        ),
+        "title": gettext_lazy(
+            "The title of the article; the same on each of its rows."
+        ),
+        "structure_elements": gettext_lazy(
+            "The codes of the structure elements it funds, separated by "
+            "semicolons; the same on each of its rows."
+        ),
+        "budget_year": gettext_lazy("The budget year, such as 2026."),
+        "amount": gettext_lazy(
+            "The amount of that year in euro, not negative, at most two decimals."
+        ),
+    }
+
+    class Meta:
+        model = BudgetAmount
+        fields = (
+            "article_code",
+            "title",
+            "structure_elements",
+            "budget_year",
+            "amount",
+        )
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.articles = {}
+        self.elements = {}
+        self.domains = set()
+        # {article code: (title, element codes)} that its first row gives.
+        self.described = {}
+        self.disagrees = False
+
+    # Export.
+
+    def export_queryset(self, organisation=None):
+        rows = BudgetAmount.objects.select_related("article").prefetch_related(
+            Prefetch(
+                "article__structure_elements",
+                StructureElement.objects.order_by("code"),
+            )
+        )
+        if organisation is not None:
+            rows = rows.filter(
+                article__in=BudgetArticle.objects.filter(
+                    structure_elements__policy_domain=organisation
+                )
+            )
+        return rows.order_by("article__code", "year")
+
+    def dehydrate_title(self, amount):
+        return amount.article.title
+
+    def dehydrate_structure_elements(self, amount):
+        codes = [element.code for element in amount.article.structure_elements.all()]
+        return f"{ELEMENT_SEPARATOR} ".join(codes)
+
+    # Keys and the rows the file refers to.
+
+    def resolve_key(self, row):
+        code = self.code(row, "article_code")
+        try:
+            year = NumberWidget(whole=True).clean(row.get("budget_year"))
+        except ValueError as error:
+            raise ValidationError({"budget_year": str(error)}) from error
+        if year is None:
+            raise ValidationError({"budget_year": _("A budget year is required.")})
+        try:
+            budget.check_year(year)
+        except ValidationError as error:
+            raise ValidationError({"budget_year": error.messages}) from error
+        return {"article_code": code, "year": year}
+
+    def load_existing(self, dataset):
+        headers = set(dataset.headers or ())
+        codes = set()
+        if "article_code" in headers:
+            codes = {cells.restore(text(c)).strip() for c in dataset["article_code"]}
+        element_codes_read = set()
+        if "structure_elements" in headers:
+            for value in dataset["structure_elements"]:
+                element_codes_read |= set(element_codes(cells.restore(text(value))))
+        articles = BudgetArticle.objects.filter(code__in=codes).prefetch_related(
+            "amounts", "structure_elements"
+        )
+        self.articles = {article.code: article for article in articles}
+        linked = {e for a in self.articles.values() for e in a.structure_elements.all()}
+        self.elements = {
+            element.code: element
+            for element in StructureElement.objects.filter(code__in=element_codes_read)
+        }
+        self.elements.update({element.code: element for element in linked})
+        self.domains = set(
+            access.budget_domains(self.user).values_list("pk", flat=True)
+        )
+        return [a for article in self.articles.values() for a in article.amounts.all()]
+
+    def instance_key(self, amount):
+        return (amount.article.code, amount.year)
+
+    def init_instance(self, row=None):
+        return BudgetAmount(year=self.key["year"])
+
+    # What a row says of its article.
+
+    def described_by(self, row):
+        """(title, element codes) that ``row`` gives its article; None for
+        a column the file leaves out."""
+        title = text(row["title"]).strip() if "title" in row else None
+        codes = None
+        if "structure_elements" in row:
+            codes = element_codes(row["structure_elements"])
+        return title, codes
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        said = self.described_by(row)
+        earlier = self.described.setdefault(self.key["article_code"], said)
+        self.disagrees = any(
+            now is not None and before is not None and now != before
+            for now, before in zip(said, earlier, strict=True)
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or self.original is None or self.disagrees:
+            return False
+        article = self.articles[self.key["article_code"]]
+        title, codes = self.described_by(row)
+        current = sorted(element.code for element in article.structure_elements.all())
+        return (
+            instance.amount == self.original.amount
+            and title in (None, article.title)
+            and codes in (None, current)
+        )
+
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ):
+        errors = dict(import_validation_errors or {})
+        title, codes = self.described_by(dict(self.row))
+        article = self.articles.get(self.key["article_code"])
+        if instance.amount is None and "amount" not in errors:
+            errors["amount"] = [_("An amount is required.")]
+        elif instance.amount is not None:
+            try:
+                budget.check_amount(instance.amount)
+            except ValidationError as error:
+                errors["amount"] = error.messages
+        unknown = [code for code in codes or () if code not in self.elements]
+        if unknown:
+            errors["structure_elements"] = [
+                _("No structure element has the code %(codes)s.")
+                % {"codes": ", ".join(f"“{code}”" for code in unknown)}
+            ]
+        if article is None and not title:
+            errors["title"] = [_("A new budget article needs a title.")]
+        if article is None and not codes:
+            errors["structure_elements"] = [
+                _("A new budget article needs at least one structure element.")
+            ]
+        if errors:
+            raise ValidationError(errors)
+        refusal = self.refusal_of(article, title, codes)
+        if refusal:
+            raise ValidationError({NON_FIELD_ERRORS: [refusal]})
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self.row = row
+
+    def refusal_of(self, article, title, codes):
+        code = self.key["article_code"]
+        if self.disagrees:
+            return _(
+                "An earlier row gives article %(code)s another title or other "
+                "structure elements; give the same on each of its rows."
+            ) % {"code": code}
+        if article is not None and not access.can_manage_article(self.user, article):
+            return _(
+                "You may not change budget article %(code)s: that is for the "
+                "administrators of the policy domain of its structure elements."
+            ) % {"code": code}
+        if codes is not None:
+            current = set()
+            if article is not None:
+                current = {e.code for e in article.structure_elements.all()}
+            for element_code in sorted(set(codes) ^ current):
+                element = self.elements[element_code]
+                if not access.is_global_admin(self.user) and (
+                    element.policy_domain_id not in self.domains
+                ):
+                    return _(
+                        "Structure element %(element)s belongs to a policy domain "
+                        "whose budget you do not manage."
+                    ) % {"element": element_code}
+                if element.is_archived and element_code not in current:
+                    return _(
+                        "Structure element %(element)s is archived: it takes no "
+                        "new budget articles."
+                    ) % {"element": element_code}
+        return None
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        code, year = self.key["article_code"], self.key["year"]
+        title, codes = self.described_by(row)
+        elements = None
+        if codes is not None:
+            elements = [self.elements[element_code] for element_code in codes]
+        article = self.articles.get(code)
+        if article is None:
+            article = budget_actions.do_create_budget_article(
+                code=code,
+                title=title,
+                structure_elements=elements,
+                amounts={year: instance.amount},
+                acting_user=self.user,
+            )
+            self.articles[code] = article
+            self.changes = {
+                "title": [None, title],
+                "structure_elements": [None, codes],
+                "amount": [None, actions.describe(instance.amount)],
+            }
+        else:
+            values = {"title": title} if title is not None else {}
+            changed = budget_actions.do_update_budget_article(
+                article,
+                structure_elements=elements,
+                amounts={year: instance.amount},
+                keep_other_years=True,
+                acting_user=self.user,
+                **values,
+            )
+            self.changes = {
+                ("amount" if name.startswith("amount ") else name): change
+                for name, change in changed.items()
+            }
+        saved = BudgetAmount(article=article, year=year, amount=instance.amount)
+        self.existing[(code, year)] = saved
+        # The amounts and elements read before this row are outdated now:
+        # a later row of the same article reads them again.
+        article._prefetched_objects_cache = {}
+
+
 @dataclass(frozen=True)
 class Kind:
     slug: str
@@ -1034,6 +1312,8 @@ class Kind:
     resource_class: type
     # Whether contributors may import it; else only administrators.
     for_contributors: bool = False
+    # Whether only the administrators of a policy domain import it.
+    for_budget_managers: bool = False
 
 
 KINDS = {
@@ -1048,6 +1328,12 @@ KINDS = {
             gettext_lazy("Measurements"),
             MeasurementResource,
             for_contributors=True,
+        ),
+        Kind(
+            "budget",
+            gettext_lazy("Budget articles"),
+            BudgetAmountResource,
+            for_budget_managers=True,
         ),
     )
 }

@@ -1130,6 +1130,60 @@ EXPECTED = {
         "L 404 404 404 404 404 404 200 404",
         "L 404 404 404 404 404 404 200 404",
     ),
+    # The budget: everybody reads it; the administrators of the policy domain
+    # (department A doubles as one) and global administrators manage it.
+    "objectives:budget_article_create": (
+        "L 403 403 200 403 403 403 200 403",
+        "L 403 403 200 403 403 403 200 403",
+    ),
+    "objectives:budget_article_detail": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
+    "objectives:budget_article_edit": (
+        "L 403 403 200 403 403 403 200 403",
+        "L 403 403 200 403 403 403 200 403",
+    ),
+    "objectives:budget_domain_detail": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
+    "objectives:budget_domain_list": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
+    "objectives:structure_element_archive": (
+        "L 403 403 200 403 403 403 200 403",
+        "L 403 403 R 403 403 403 R 403",
+    ),
+    "objectives:structure_element_create": (
+        "L 403 403 200 403 403 403 200 403",
+        "L 403 403 200 403 403 403 200 403",
+    ),
+    "objectives:structure_element_detail": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
+    "objectives:structure_element_edit": (
+        "L 403 403 200 403 403 403 200 403",
+        "L 403 403 200 403 403 403 200 403",
+    ),
+    "objectives:structure_element_objective_add": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 403 403 403 R 403",
+    ),
+    "objectives:structure_element_objective_remove": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 403 403 403 R 403",
+    ),
+    "objectives:structure_element_restore": (
+        "L 403 403 200 403 403 403 200 403",
+        "L 403 403 R 403 403 403 R 403",
+    ),
+    "reporting:budget_report": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
 }
 
 

@@ -27,6 +27,7 @@ from objectives.models import (
     LensEntry,
     Measurement,
     Membership,
+    Organisation,
     PeriodClosure,
     PlanValidation,
     ReportingCalendar,
@@ -204,12 +205,19 @@ class MatrixData(PersonaTestCase):
             period_end=quarter.end,
             value=Decimal("5"),
         )
+        # Department A doubles as a policy domain: its administrator manages
+        # its budget.
+        Organisation.objects.filter(pk=a.pk).update(
+            kind=Organisation.Kind.POLICY_DOMAIN
+        )
+        a.refresh_from_db()
         cls.structure_element = StructureElement.objects.create(
             code="SE 1", title="Mobility", policy_domain=a
         )
         cls.budget_article = BudgetArticle.objects.create(
             code="BA 1", title="Road safety"
         )
+        cls.budget_article.structure_elements.add(cls.structure_element)
 
     # Addresses -------------------------------------------------------------
 
@@ -233,6 +241,8 @@ class MatrixData(PersonaTestCase):
             "measurement": self.indicator,
             "status": self.project,
             "linked": self.project,
+            "structure_element": self.structure_element,
+            "budget_article": self.budget_article,
         }
 
     def subject_of(self, name):
