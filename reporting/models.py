@@ -38,6 +38,7 @@ class ReportJob(models.Model):
         LENS = "lens", _("lens report")
         PLAN = "plan", _("transversal plan report")
         SMARTLIST = "smartlist", _("smartlist")
+        TRANSITION = "transition", _("previous and current objective structure")
 
     class Format(models.TextChoices):
         HTML = "html", "HTML"
