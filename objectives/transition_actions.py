@@ -37,8 +37,8 @@ Kind = ObjectiveSuccession.Kind
 FOLLOWING = [("projects", Project), ("processes", Process), ("indicators", Indicator)]
 
 
-def _refuse(message, code, **params):
-    raise ValidationError(message, code=code, params=params)
+def _refuse(message, reason, **params):
+    raise ValidationError(message, code=reason, params=params)
 
 
 @transaction.atomic
