@@ -754,6 +754,16 @@ class MatrixTests(TransitionTestCase):
         self.assertIn("ended", text)
         self.assertIn("2024-2029 → 2029-2034", text)
 
+    def test_reader_asks_for_the_matrix_as_a_report(self):
+        self.client.force_login(self.reader_a)
+        url = f"/reporting/reports/new/?kind=transition&id={self.transition.public_id}"
+
+        response = self.client.get(url)
+
+        self.assertContains(response, "Previous and current objective structure")
+        self.client.force_login(self.admin_b)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
     def test_report_of_a_foreign_transition_is_unavailable(self):
         with self.assertRaises(reports.ReportUnavailable):
             reports.build_report(
