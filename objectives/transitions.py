@@ -6,9 +6,11 @@ Each reader runs a fixed number of queries whatever the number of
 objectives: the old objectives, the new ones and the successions.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from objectives import access
@@ -39,6 +41,19 @@ def new_objectives(transition, user=None):
         legislature_id=transition.next_legislature_id,
         is_archived=False,
     )
+
+
+def old_objective(user, transition, public_id):
+    """The old objective ``public_id`` of ``transition`` as ``user`` may see
+    it; 404 when it is none."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("No objective of this transition matches.") from None
+    found = old_objectives(transition, user).filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("No objective of this transition matches.")
+    return found
 
 
 def default_legislatures(today):

@@ -5,6 +5,8 @@ The list and the matrix are for every member of the organisation (404 for
 anyone else); the other pages for its administrators (403 for a member).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -104,11 +106,19 @@ def transition_detail(request, public_id):
     return render(request, "objectives/transitions/mapping.html", context)
 
 
-@require_POST
 def transition_map(request, public_id):
-    """Save one row of the mapping: the row again for htmx, else back to
-    the mapping page."""
+    """One row of the mapping: GET shows its form (in place for htmx, a page
+    of its own without JavaScript), POST saves it."""
     transition = access.get_transition(request.user, public_id, manage=True)
+    if request.method == "POST":
+        return _save_row(request, transition)
+    previous = transitions.old_objective(
+        request.user, transition, request.GET.get("previous", "")
+    )
+    return _row(request, transition, previous, editing=True)
+
+
+def _save_row(request, transition):
     form = SuccessionForm(
         request.POST,
         old=transitions.old_objectives(transition, request.user),
@@ -128,22 +138,37 @@ def transition_map(request, public_id):
         _("Mapping saved."),
     )
     previous = _objective_in(form, "previous")
-    if not _is_htmx(request) or previous is None:
-        anchor = f"objective-{previous.public_id}" if previous else ""
-        return redirect(_mapping_page(transition, anchor))
+    if previous is None:
+        return redirect(_mapping_page(transition))
+    if _is_htmx(request):
+        # The messages go into the row; the next page should not repeat them.
+        list(messages.get_messages(request))
+        return _row(request, transition, previous, editing=bool(errors), errors=errors)
+    if errors:
+        return redirect(_row_page(transition, previous))
+    return redirect(_mapping_page(transition, f"objective-{previous.public_id}"))
 
-    # The messages went into the row; the next page should not repeat them.
-    list(messages.get_messages(request))
+
+def _row_page(transition, previous):
+    url = reverse("objectives:transition_map", args=[transition.public_id])
+    return f"{url}?{urlencode({'previous': previous.public_id})}"
+
+
+def _row(request, transition, previous, *, editing, errors=()):
+    """The row of ``previous``: the fragment for htmx, else a page."""
     mapping = transitions.mapping(request.user, transition)
-    row = next(row for row in mapping.rows if row.objective.pk == previous.pk)
     context = {
         "transition": transition,
         "mapping": mapping,
-        "row": row,
+        "row": next(row for row in mapping.rows if row.objective.pk == previous.pk),
+        "editing": editing,
         "errors": errors,
         "kinds": SuccessionForm.base_fields["kind"].choices,
     }
-    response = render(request, "objectives/transitions/_mapping_row.html", context)
+    template = "objectives/transitions/map_row.html"
+    if _is_htmx(request):
+        template = "objectives/transitions/_mapping_row.html"
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -497,7 +497,10 @@ class TransitionPageTests(TransitionTestCase):
             [(row.depth, row.objective.code) for row in rows],
             [(1, "SD 1"), (2, "OD 1.1"), (1, "SD 2"), (2, "OD 2.1"), (1, "SD 3")],
         )
-        self.assertContains(response, 'hx-post="/transitions/')
+        self.assertContains(
+            response, f'hx-get="/transitions/{self.transition.public_id}/map/?previous='
+        )
+        self.assertNotContains(response, 'name="successors"')
         self.assertContains(response, "SD 3 Old ports is not mapped yet.")
         self.assertNotContains(response, "Apply the transition</button>")
         self.assertEqual(
@@ -526,6 +529,44 @@ class TransitionPageTests(TransitionTestCase):
             f"{self.sd_3.public_id}",
         )
         self.assertEqual(self.lines(), [("SD 3", "kept", "SD 4")])
+
+    def test_row_form_is_a_page_without_javascript_and_a_row_with_htmx(self):
+        self.client.force_login(self.admin_a)
+        url = self.url(f"map/?previous={self.sd_2.public_id}")
+
+        page = self.client.get(url)
+        row = self.client.get(url, headers={"HX-Request": "true"})
+
+        self.assertTemplateUsed(page, "objectives/transitions/map_row.html")
+        self.assertTemplateUsed(row, "objectives/transitions/_mapping_row.html")
+        self.assertTemplateNotUsed(row, "base.html")
+        for response in (page, row):
+            self.assertContains(response, 'name="successors" multiple')
+            self.assertContains(response, f'value="{self.new_sd_6.public_id}"')
+        unknown = self.client.get(
+            self.url(f"map/?previous={self.objective_b.public_id}")
+        )
+        self.assertEqual(unknown.status_code, 404)
+
+    def test_refused_row_without_javascript_returns_to_its_form(self):
+        self.client.force_login(self.admin_a)
+
+        response = self.client.post(
+            self.url("map/"),
+            {
+                "previous": self.sd_3.public_id,
+                "kind": "ended",
+                "successors": [self.new_sd_4.public_id],
+            },
+            follow=True,
+        )
+
+        self.assertEqual(
+            response.redirect_chain,
+            [(self.url(f"map/?previous={self.sd_3.public_id}"), 302)],
+        )
+        self.assertContains(response, "An ended objective has no successor.")
+        self.assertEqual(self.lines(), [])
 
     def test_row_is_saved_with_htmx_and_shows_its_refusal(self):
         self.client.force_login(self.admin_a)

@@ -1144,7 +1144,7 @@ EXPECTED = {
         "L 403 403 200 404 404 404 200 404",
     ),
     "objectives:transition_map": (
-        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 404 404 404 404 404 404",
         "L 403 403 R 404 404 404 R 404",
     ),
     "objectives:transition_copy": (
