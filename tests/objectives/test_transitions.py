@@ -903,6 +903,35 @@ class TransitionQueryCountTests(TransitionTestCase):
 
         self.assertEqual(len(response.context["mapping"].rows), 13)
 
+    def test_row_form(self):
+        url = f"/transitions/{self.transition.public_id}/map/"
+
+        response = self.assert_constant(f"{url}?previous={self.sd_1.public_id}", 9)
+
+        self.assertEqual(len(response.context["mapping"].choices), 5 + 4)
+
+    def test_transition_list(self):
+        url = "/organisations/OVO000001/transitions/"
+        self.client.force_login(self.reader_a)
+        with self.assertNumQueries(6):
+            self.client.get(url)
+        for number in range(3):
+            actions.do_open_transition(
+                self.organisation_a,
+                previous=make_legislature(
+                    name=f"20{number}0",
+                    start_date=datetime.date(2000 + number * 5, 1, 1),
+                    end_date=datetime.date(2004 + number * 5, 1, 1),
+                ),
+                following=self.previous,
+                acting_user=None,
+            )
+
+        with self.assertNumQueries(6):
+            response = self.client.get(url)
+
+        self.assertEqual(len(response.context["transitions"]), 4)
+
     def test_matrix_page(self):
         response = self.assert_constant(
             f"/transitions/{self.transition.public_id}/matrix/", self.MATRIX
