@@ -425,6 +425,9 @@ def do_apply_transition(transition, *, acting_user):
         successors.setdefault(succession.previous_objective_id, []).append(
             succession.next_objective
         )
+    # TODO: move this to a worker with progress once an entity's transition
+    # makes tens of thousands of links; a thousand take a few seconds today,
+    # which a single request bears.
     made = 0
     for name, model in FOLLOWING:
         through = getattr(Objective, name).through
