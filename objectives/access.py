@@ -22,6 +22,7 @@ from objectives.models import (
     BudgetArticle,
     Confidentiality,
     Indicator,
+    LegislatureTransition,
     Lens,
     LensEntry,
     Measurement,
@@ -659,3 +660,59 @@ def article_elements_offered(user, article):
     return StructureElement.objects.filter(
         policy_domain__in=domains, is_archived=False
     ).order_by("code")
+
+
+# Legislature transitions ------------------------------------------------------
+
+
+def can_manage_transitions(user, organisation):
+    """The administrators of an organisation (and global administrators)
+    open, map and apply its legislature transitions."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_global_admin(user) or (
+        roles_by_organisation(user).get(organisation.pk) == Role.ADMINISTRATOR
+    )
+
+
+def get_organisation_for_transitions(user, ovo_number, *, manage=False):
+    """The organisation whose transitions ``user`` lists (or, with
+    ``manage``, opens): 404 for a non-member, 403 for a member who may not
+    manage them."""
+    organisation = get_organisation_for_members(user, ovo_number)
+    if manage and not can_manage_transitions(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def visible_transitions(user):
+    """The transitions of the organisations in which ``user`` holds a role;
+    every one for a global administrator."""
+    if not user.is_authenticated or not user.is_active:
+        return LegislatureTransition.objects.none()
+    rows = LegislatureTransition.objects.all()
+    if not is_global_admin(user):
+        rows = rows.filter(organisation__in=_active_memberships(user))
+    return rows.select_related(
+        "organisation", "previous_legislature", "next_legislature"
+    )
+
+
+def get_transition(user, public_id, *, manage=False):
+    """The transition ``public_id`` for ``user``: 404 unless ``user`` is a
+    member of its organisation, 403 with ``manage`` unless they administer
+    it. Its objectives are read through ``visible`` all the same."""
+    transition = (
+        visible_transitions(user)
+        .select_related("opened_by", "applied_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if transition is None:
+        refusal = Http404("No transition matches the given query.")
+        if LegislatureTransition.objects.filter(public_id=public_id).exists():
+            _mark_refused(refusal, LegislatureTransition, public_id)
+        raise refusal
+    if manage and not can_manage_transitions(user, transition.organisation):
+        raise _mark_refused(PermissionDenied(), LegislatureTransition, public_id)
+    return transition

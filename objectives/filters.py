@@ -69,10 +69,24 @@ class SearchForm(forms.Form):
         strip=True,
     )
     type = forms.ChoiceField(required=False, choices=[])
+    legislature = forms.ChoiceField(
+        label=_("Objectives of the legislature"), required=False, choices=[]
+    )
 
-    def __init__(self, data, *, types):
+    def __init__(self, data, *, types, legislatures=()):
         super().__init__(data)
         self.fields["type"].choices = [("", "")] + [(name, name) for name in types]
+        self.legislatures = {
+            legislature.name: legislature for legislature in legislatures
+        }
+        self.fields["legislature"].choices = [
+            ("", _("Every legislature")),
+            *((name, name) for name in self.legislatures),
+        ]
+
+    def chosen_legislature(self):
+        """The legislature whose objectives are searched, None for all."""
+        return self.legislatures.get(self.cleaned_data.get("legislature"))
 
     def terms(self):
         """The words of the query, each of which a result must contain."""

@@ -13,13 +13,13 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from objectives import budget, evidence, linked
+from objectives import access, budget, evidence, linked
 from objectives.charts import format_number, indicator_chart
 from objectives.models import (
     STATUS_SUBJECTS,
@@ -27,6 +27,7 @@ from objectives.models import (
     Indicator,
     Milestone,
     Objective,
+    ObjectiveSuccession,
     Person,
     Process,
     Programme,
@@ -304,7 +305,32 @@ def _objective(user, objective):
     context["parent"] = parent[0] if parent else None
     context["parent_list"] = parent
     context["budget"] = budget.element_budget(objective.structure_element)
+    context.update(_successions(user, objective))
     return context
+
+
+def _successions(user, objective):
+    """What succeeded ``objective`` in the next legislature and what it
+    continues of the previous one, as far as ``user`` may see: one query."""
+    visible = access.visible(user, Objective).values("pk")
+    rows = ObjectiveSuccession.objects.filter(
+        Q(previous_objective=objective)
+        & (Q(next_objective__isnull=True) | Q(next_objective__in=visible))
+        | Q(next_objective=objective)
+        & (Q(previous_objective__isnull=True) | Q(previous_objective__in=visible))
+    ).select_related(
+        "previous_objective",
+        "next_objective",
+        "transition__previous_legislature",
+        "transition__next_legislature",
+    )
+    succeeded_by, continues = [], []
+    for row in rows.order_by("pk"):
+        if row.previous_objective_id == objective.pk:
+            succeeded_by.append(row)
+        else:
+            continues.append(row)
+    return {"succeeded_by": succeeded_by, "continues": continues}
 
 
 def _project(user, project):

@@ -48,11 +48,16 @@ def _contains(term):
     )
 
 
-def matching(user, model, terms):
+def matching(user, model, terms, legislature=None):
     """Visible, current ``model`` rows containing every one of ``terms`` in
     their code, title or description: those with every term in the code or
-    title first, then by code. One query, with the latest status."""
+    title first, then by code. One query, with the latest status. Objectives
+    are those of ``legislature`` when given."""
     rows = access.visible(user, model).filter(is_archived=False)
+    if model is Objective:
+        rows = rows.select_related("legislature")
+        if legislature is not None:
+            rows = rows.filter(legislature=legislature)
     named = Q()
     for term in terms:
         rows = rows.filter(_contains(term))
@@ -67,22 +72,25 @@ def matching(user, model, terms):
     return rows.order_by("-is_named", "code", "pk")
 
 
-def preview(user, terms):
+def preview(user, terms, legislature=None):
     """The first results of every type with the number of each: one query
     per type, the total counted in the same query by a window."""
     groups = []
     for name, model, heading in SEARCHED:
-        rows = matching(user, model, terms).annotate(total=Window(Count("pk")))
+        rows = matching(user, model, terms, legislature).annotate(
+            total=Window(Count("pk"))
+        )
         results = list(rows[:PREVIEW_SIZE])
         total = results[0].total if results else 0
         groups.append(ResultGroup(name, heading, results, total))
     return groups
 
 
-def results_page(user, terms, name, page_number):
+def results_page(user, terms, name, page_number, legislature=None):
     """One ``Page`` of the results of type ``name``, with its ``heading``:
     two queries."""
     model, heading = next((m, h) for n, m, h in SEARCHED if n == name)
-    page = Paginator(matching(user, model, terms), PAGE_SIZE).get_page(page_number)
+    rows = matching(user, model, terms, legislature)
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     page.heading = heading
     return page

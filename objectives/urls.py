@@ -19,6 +19,7 @@ from objectives.views import (
     manage,
     members,
     refusals,
+    transitions,
 )
 
 app_name = "objectives"
@@ -434,5 +435,55 @@ urlpatterns += [
         "budget-articles/<uuid:public_id>/edit/",
         budget.budget_article_edit,
         name="budget_article_edit",
+    ),
+]
+
+# Legislature transitions: map an entity's objectives onto the next
+# legislature (administrators), and the matrix of both (members).
+urlpatterns += [
+    path(
+        "organisations/<str:ovo_number>/transitions/",
+        transitions.transition_list,
+        name="transition_list",
+    ),
+    path(
+        "organisations/<str:ovo_number>/transitions/new/",
+        transitions.transition_create,
+        name="transition_create",
+    ),
+    path(
+        "transitions/<uuid:public_id>/",
+        transitions.transition_detail,
+        name="transition_detail",
+    ),
+    path(
+        "transitions/<uuid:public_id>/map/",
+        transitions.transition_map,
+        name="transition_map",
+    ),
+    path(
+        "transitions/<uuid:public_id>/copy/",
+        transitions.transition_copy,
+        name="transition_copy",
+    ),
+    path(
+        "transitions/<uuid:public_id>/new-objectives/",
+        transitions.transition_mark_new,
+        name="transition_mark_new",
+    ),
+    path(
+        "transitions/<uuid:public_id>/clear/",
+        transitions.transition_clear,
+        name="transition_clear",
+    ),
+    path(
+        "transitions/<uuid:public_id>/apply/",
+        transitions.transition_apply,
+        name="transition_apply",
+    ),
+    path(
+        "transitions/<uuid:public_id>/matrix/",
+        transitions.transition_matrix,
+        name="transition_matrix",
     ),
 ]

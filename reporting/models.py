@@ -39,6 +39,7 @@ class ReportJob(models.Model):
         PLAN = "plan", _("transversal plan report")
         SMARTLIST = "smartlist", _("smartlist")
         BUDGET = "budget", _("budget follows policy report")
+        TRANSITION = "transition", _("previous and current objective structure")
 
     class Format(models.TextChoices):
         HTML = "html", "HTML"

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from objectives import access, budget
+from objectives import access, budget, transitions
 from objectives.cascades import (
     cascade_order,
     code_key,
@@ -154,6 +154,8 @@ def subject_of(user, kind, identifier):
     a project, an indicator, an organisation or a lens. 404 when invisible."""
     if kind == "entity":
         return access.get_organisation(user, identifier)
+    if kind == "transition":
+        return access.get_transition(user, identifier)
     models = {"project": Project, "indicator": Indicator, "lens": Lens, "plan": Lens}
     if kind == "budget":
         return access.get_policy_domain(user, identifier)
@@ -1109,7 +1111,86 @@ def smartlist_report(user, parameters, today):
     return build(user, parameters, today)
 
 
+# Legislature transition ---------------------------------------------------
+
+
+def transition_report(user, parameters, today):
+    """The matrix of a legislature transition: the old cascade, the kind of
+    each succession and the new cascade, with the new objectives that
+    continue none. Four queries: the transition, the old and the new
+    objectives and the successions."""
+    try:
+        transition = access.get_transition(user, parameters.get("id"))
+    except (Http404, ValidationError):
+        raise ReportUnavailable(
+            _("The subject of this report does not exist or you may not see it.")
+        ) from None
+    lines = transitions.matrix(user, transition)
+
+    def side(objective):
+        if objective is None:
+            return ["", "", ""]
+        return [objective.code, objective.title, objective.get_level_display()]
+
+    table = Table(
+        [
+            Column(_("Previous code"), width=12),
+            Column(_("Previous objective"), width=45),
+            Column(_("Previous level"), width=14),
+            Column(_("Kind"), width=14),
+            Column(_("Next code"), width=12),
+            Column(_("Next objective"), width=45),
+            Column(_("Next level"), width=14),
+            Column(_("Note"), width=40),
+        ],
+        [
+            Row(
+                [
+                    *side(line.previous),
+                    str(line.get_kind_display()),
+                    *side(line.following),
+                    line.note,
+                ],
+                max(line.previous_depth or line.following_depth, 1) - 1,
+            )
+            for line in lines
+        ],
+    )
+    counts = defaultdict(int)
+    for line in lines:
+        counts[str(line.get_kind_display())] += 1
+    facts = [
+        Fact(_("Organisation"), transition.organisation.name),
+        Fact(_("Previous legislature"), str(transition.previous_legislature)),
+        Fact(_("Next legislature"), str(transition.next_legislature)),
+        Fact(_("Status"), transition.get_status_display()),
+        Fact(
+            _("Applied on"),
+            transition.applied_at and timezone.localdate(transition.applied_at),
+            DATE,
+        ),
+        *(Fact(label.capitalize(), count, NUMBER) for label, count in counts.items()),
+    ]
+    return Report(
+        kind="transition",
+        title=_("Previous and current objective structure"),
+        subject=transition.organisation.name,
+        period=f"{transition.previous_legislature} → {transition.next_legislature}",
+        generated_at=timezone.now(),
+        sections=[
+            Section("summary", _("Summary"), facts=facts),
+            Section(
+                "matrix",
+                _("Matrix"),
+                table=table,
+                empty=_("No objectives that you may see."),
+            ),
+        ],
+    )
+
+
 REPORTS = {
+    "transition": transition_report,
     "smartlist": smartlist_report,
     "project": project_report,
     "indicator": indicator_report,

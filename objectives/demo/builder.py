@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from guardian.models import UserObjectPermission
 
 from objectives import actions
+from objectives.cascades import code_key
 from objectives.demo import vocabulary as words
 from objectives.demo.organisations import demo_entities, domain_of, load_organisations
 from objectives.models import (
@@ -29,12 +30,14 @@ from objectives.models import (
     Confidentiality,
     Indicator,
     Legislature,
+    LegislatureTransition,
     Lens,
     LensEntry,
     Measurement,
     Membership,
     Milestone,
     Objective,
+    ObjectiveSuccession,
     Organisation,
     Person,
     Process,
@@ -151,6 +154,7 @@ class DemoBuilder:
         self.make_lenses()
         self.make_status_history()
         self.make_grants()
+        self.make_transition()
         self.counts["change history rows"] = Change.objects.count()
         return self.counts
 
@@ -1074,6 +1078,46 @@ class DemoBuilder:
             rows.extend(actions.grant_rows(unique, model))
         created = UserObjectPermission.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self.counts["per-object grants"] = len(created)
+
+    # Legislature transition ---------------------------------------------------
+
+    def make_transition(self):
+        """A draft transition from the previous legislature for the first
+        entity that still has strategic objectives in it: its first one
+        ended, the others left for the demo to map. Made last, so that the
+        rest of the data does not depend on it."""
+        previous = self.previous_legislature.pk
+        old = [item for item in self.strategic if item.legislature_id == previous]
+        owners = {item.lead_organisation_id for item in old}
+        entity = next((e for e in self.entities if e.pk in owners), None)
+        if entity is None:
+            return
+        (transition,) = self.save(
+            LegislatureTransition,
+            [
+                LegislatureTransition(
+                    organisation=entity,
+                    previous_legislature=self.previous_legislature,
+                    next_legislature=self.legislature,
+                )
+            ],
+            history=True,
+        )
+        first = min(
+            (item for item in old if item.lead_organisation_id == entity.pk),
+            key=lambda item: code_key(item.code),
+        )
+        self.save(
+            ObjectiveSuccession,
+            [
+                ObjectiveSuccession(
+                    transition=transition,
+                    previous_objective=first,
+                    kind=ObjectiveSuccession.Kind.ENDED,
+                    note="Afgerond in de vorige legislatuur.",
+                )
+            ],
+        )
 
 
 def existing_demo_logins():

@@ -25,6 +25,7 @@ from objectives.models.history import AccessRefusal, Change
 from objectives.models.lenses import Lens, LensEntry
 from objectives.models.organisations import Membership, Organisation, Person, User
 from objectives.models.status import STATUS_SUBJECTS, StatusReport
+from objectives.models.transitions import LegislatureTransition, ObjectiveSuccession
 
 __all__ = [
     "AccessRefusal",
@@ -37,12 +38,14 @@ __all__ = [
     "Indicator",
     "LateReminderRound",
     "Legislature",
+    "LegislatureTransition",
     "Lens",
     "LensEntry",
     "Measurement",
     "Membership",
     "Milestone",
     "Objective",
+    "ObjectiveSuccession",
     "Organisation",
     "PeriodClosure",
     "Person",

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -5,7 +7,7 @@ from objectives import access, budget, closing, cycle, dashboard, search
 from objectives.cascades import add_beneath, lens_cascade, organisation_overview
 from objectives.catalogue import lens_catalogue
 from objectives.filters import MINIMUM_QUERY_LENGTH, SearchForm
-from objectives.models import Lens, Objective
+from objectives.models import Legislature, Lens, Objective
 
 # How many of the reports a user owes the home page lists.
 OWED_SHOWN = 5
@@ -70,7 +72,11 @@ def objective_beneath(request, public_id):
 
 
 def search_results(request):
-    form = SearchForm(request.GET or None, types=search.SEARCHED_TYPES)
+    form = SearchForm(
+        request.GET or None,
+        types=search.SEARCHED_TYPES,
+        legislatures=Legislature.objects.all(),
+    )
     context = {
         "form": form,
         "types": search.SEARCHED,
@@ -78,13 +84,17 @@ def search_results(request):
     }
     if form.is_valid():
         terms, chosen = form.terms(), form.cleaned_data["type"]
+        legislature = form.chosen_legislature()
+        context["legislature_query"] = (
+            urlencode({"legislature": legislature.name}) if legislature else ""
+        )
         if chosen:
             context["page"] = search.results_page(
-                request.user, terms, chosen, request.GET.get("page")
+                request.user, terms, chosen, request.GET.get("page"), legislature
             )
             context["chosen"] = chosen
         else:
-            groups = search.preview(request.user, terms)
+            groups = search.preview(request.user, terms, legislature)
             context["groups"] = groups
             context["found_any"] = any(group.total for group in groups)
     return render(request, "objectives/search.html", context)

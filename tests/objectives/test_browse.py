@@ -972,8 +972,9 @@ class BrowseQueryCountTests(BrowseTestCase):
     LENS_LIST = 5
     LENS = 17
     BENEATH = 10
-    SEARCH = 9
-    SEARCH_ONE_TYPE = 5
+    # The search form lists the legislatures to filter objectives by.
+    SEARCH = 10
+    SEARCH_ONE_TYPE = 6
 
     def grow(self, count):
         """More of everything in organisation A, all for reader A."""

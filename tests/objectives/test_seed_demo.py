@@ -9,6 +9,7 @@ from objectives.demo.builder import DemoBuilder
 from objectives.models import (
     STATUS_SUBJECTS,
     Change,
+    LegislatureTransition,
     Lens,
     Membership,
     Milestone,
@@ -90,6 +91,23 @@ class SeedDemoTests(TestCase):
         self.assertFalse(
             Objective.objects.filter(parent__parent__parent__isnull=False).exists()
         )
+
+    def test_one_entity_has_a_draft_transition_to_the_current_legislature(self):
+        builder, counts = self.build()
+
+        transition = LegislatureTransition.objects.get()
+        self.assertEqual(transition.status, LegislatureTransition.Status.DRAFT)
+        self.assertEqual(transition.previous_legislature.name, "2019–2024")
+        self.assertEqual(transition.next_legislature.name, "2024–2029")
+        ended = transition.successions.get()
+        self.assertEqual(ended.kind, "ended")
+        self.assertEqual(
+            ended.previous_objective.lead_organisation, transition.organisation
+        )
+        self.assertEqual(
+            ended.previous_objective.legislature, transition.previous_legislature
+        )
+        self.assertEqual(counts["legislature transitions"], 1)
 
     def test_every_project_has_three_to_eight_milestones(self):
         self.build()

@@ -1184,6 +1184,43 @@ EXPECTED = {
         "L 200 200 200 200 200 200 200 200",
         "L 200 200 200 200 200 200 200 200",
     ),
+    # Legislature transitions: members read, administrators map and apply.
+    "objectives:transition_list": (
+        "L 200 200 200 404 404 404 200 404",
+        "L 200 200 200 404 404 404 200 404",
+    ),
+    "objectives:transition_create": (
+        "L 403 403 200 404 404 404 200 404",
+        "L 403 403 200 404 404 404 200 404",
+    ),
+    "objectives:transition_detail": (
+        "L 403 403 200 404 404 404 200 404",
+        "L 403 403 200 404 404 404 200 404",
+    ),
+    "objectives:transition_map": (
+        "L 403 403 404 404 404 404 404 404",
+        "L 403 403 R 404 404 404 R 404",
+    ),
+    "objectives:transition_copy": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 404 404 404 R 404",
+    ),
+    "objectives:transition_mark_new": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 404 404 404 R 404",
+    ),
+    "objectives:transition_clear": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 404 404 404 R 404",
+    ),
+    "objectives:transition_apply": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 R 404 404 404 R 404",
+    ),
+    "objectives:transition_matrix": (
+        "L 200 200 200 404 404 404 200 404",
+        "L 200 200 200 404 404 404 200 404",
+    ),
 }
 
 

@@ -6,6 +6,7 @@ it as each actor, each request rolled back, so that one POST (an archive, a
 grant) changes nothing for the next.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,11 +39,13 @@ from objectives.models import (
     Target,
 )
 from objectives.periods import Period
+from objectives.transition_actions import do_open_transition
 from objectives.views.manage import LINK_KINDS
 from reporting.models import ImportJob, ReportJob, SmartList
 from sources.models import SyncRun
 from tests.factories import (
     make_indicator,
+    make_legislature,
     make_lens,
     make_milestone,
     make_process,
@@ -218,6 +221,16 @@ class MatrixData(PersonaTestCase):
             code="BA 1", title="Road safety"
         )
         cls.budget_article.structure_elements.add(cls.structure_element)
+        cls.transition = do_open_transition(
+            a,
+            previous=cls.objective.legislature,
+            following=make_legislature(
+                name="2029-2034",
+                start_date=datetime.date(2029, 7, 1),
+                end_date=datetime.date(2034, 6, 30),
+            ),
+            acting_user=cls.admin_a,
+        )
 
     # Addresses -------------------------------------------------------------
 
@@ -243,6 +256,7 @@ class MatrixData(PersonaTestCase):
             "linked": self.project,
             "structure_element": self.structure_element,
             "budget_article": self.budget_article,
+            "transition": self.transition,
         }
 
     def subject_of(self, name):
