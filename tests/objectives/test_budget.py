@@ -639,7 +639,7 @@ class BudgetQueryCountTests(BudgetPageTestCase):
         self.assert_constant(self.article.get_absolute_url(), 8)
 
     def test_objective_page(self):
-        self.assert_constant(self.plan_objective.get_absolute_url(), 17)
+        self.assert_constant(self.plan_objective.get_absolute_url(), 18)
 
     def test_lens_page(self):
         self.assert_constant(self.lens.get_absolute_url(), 18)

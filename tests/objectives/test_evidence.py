@@ -602,7 +602,7 @@ class PageQueryCountTests(EvidenceTestCase):
         return before, after
 
     def test_objective_page(self):
-        before, after = self.assert_constant(self.objective.get_absolute_url(), 14)
+        before, after = self.assert_constant(self.objective.get_absolute_url(), 15)
 
         (projects, indicators) = after.context["contradictions"]
         self.assertEqual(len(projects.evidence), 4 + 4 + 4)

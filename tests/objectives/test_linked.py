@@ -322,7 +322,7 @@ class LinkedQueryCountTests(PersonaTestCase):
     # history, the entity switch, and the roles and grants of the managing
     # actions; and the evidence against its status (its projects, their late
     # milestones, its indicators).
-    DETAIL = 14
+    DETAIL = 15
     # Session, user, the objective and the section's projects; the page of
     # its own adds the entity switch of base.html.
     FRAGMENT = 4

@@ -431,8 +431,9 @@ class QueryCountTests(ViewTestCase):
     # actions: the roles and the grants. The linked components of every
     # section come in one query (was one per component type: 14 in all).
     # Three more for the contradictions of the objective's status: its
-    # projects, their late milestones, its indicators.
-    DETAIL_QUERIES = 14
+    # projects, their late milestones, its indicators. One for its
+    # successions across legislatures.
+    DETAIL_QUERIES = 15
 
     def add_objectives(self, count):
         for number in range(count):
