@@ -160,11 +160,20 @@ def components(model):
         rows = rows.prefetch_related(
             Prefetch(
                 name,
-                queryset=access.published(target).only("pk", "public_id"),
+                queryset=access.published(target).only(*_link_fields(model, name)),
                 to_attr=f"published_{name}",
             )
         )
     return rows
+
+
+def _link_fields(model, name):
+    """The fields a link's rows are read with: their address, and for a
+    reverse foreign key the key that matches them to their component."""
+    relation = model._meta.get_field(name)
+    if relation.one_to_many:
+        return ("pk", "public_id", relation.field.attname)
+    return ("pk", "public_id")
 
 
 def component_record(component):
