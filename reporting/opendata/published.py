@@ -142,9 +142,7 @@ def components(model):
     """The published ``model`` rows with what their records need, read in a
     fixed number of queries per chunk."""
     rows = access.published(model).order_by("pk")
-    if model is Milestone:
-        rows = rows.select_related("project")
-    else:
+    if model is not Milestone:
         rows = rows.select_related("lead_organisation").prefetch_related(
             Prefetch(
                 "organisations",
