@@ -88,6 +88,15 @@ STATUS_COLUMNS = (
     "reported_at",
     "correction_reason",
 )
+# The status report fields behind STATUS_COLUMNS (reported_at is created_at).
+STATUS_FIELDS = (
+    "period_start",
+    "period_end",
+    "colour",
+    "explanation",
+    "created_at",
+    "correction_reason",
+)
 MEASUREMENT_COLUMNS = ("period_start", "period_end", "value", "note")
 SERIES_COLUMNS = ("period_start", "period_end", "value", "target")
 SUBJECT_COLUMNS = ("component", "component_type", "component_code")
@@ -217,19 +226,8 @@ def status_reports():
     return (
         access.published(StatusReport)
         .select_related(*STATUS_SUBJECTS)
-        .only(*STATUS_SUBJECTS, *subjects, *_status_fields())
+        .only(*STATUS_SUBJECTS, *subjects, *STATUS_FIELDS)
         .order_by("pk")
-    )
-
-
-def _status_fields():
-    return (
-        "period_start",
-        "period_end",
-        "colour",
-        "explanation",
-        "created_at",
-        "correction_reason",
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from objectives.models import (
     Lens,
     Measurement,
     Objective,
+    Project,
     StatusReport,
     Target,
 )
@@ -593,6 +595,27 @@ class PublishedSetTests(PersonaTestCase):
                 self.assertIs(
                     access.can(AnonymousUser(), Action.EDIT, component), False
                 )
+
+    def test_an_unpublished_component_is_fetched_like_a_missing_one(self):
+        answers = set()
+        for public_id in (
+            self.markers["Zq-A-project-internal"].public_id,
+            self.markers["Zq-A-project-confidential"].public_id,
+            self.markers["Zq-A-project-archived"].public_id,
+            uuid.uuid4(),
+        ):
+            with self.assertRaises(Http404) as refused:
+                access.get_published(Project, public_id)
+            answers.add(str(refused.exception))
+        public = self.markers["Zq-A-project-public"]
+
+        self.assertEqual(len(answers), 1)
+        self.assertEqual(access.get_published(Project, public.public_id), public)
+
+    def test_an_inactive_account_sees_no_open_data_through_visible(self):
+        self.reader_a.is_active = False
+
+        self.assertFalse(access.visible(self.reader_a, Project).exists())
 
     def test_the_web_pages_still_refuse_an_anonymous_visitor(self):
         public = self.markers["Zq-A-project-public"]
