@@ -132,12 +132,12 @@ def _visible_components(user, model):
 # The open-data set -------------------------------------------------------
 
 
-def _published_status_reports():
+def _status_reports_of(components_of):
+    """The status reports whose component is among ``components_of(model)``."""
     subjects = Q()
-    for model in (*COMPONENT_MODELS, Milestone):
-        name = model._meta.model_name
-        if name in STATUS_SUBJECTS:
-            subjects |= Q(**{f"{name}__in": published(model).values("pk")})
+    for name in STATUS_SUBJECTS:
+        components = components_of(model_named(name))
+        subjects |= Q(**{f"{name}__in": components.values("pk")})
     return StatusReport.objects.filter(subjects)
 
 
@@ -161,7 +161,7 @@ def published(model):
             project__in=published(Project).values("pk"), is_archived=False
         )
     if model is StatusReport:
-        return _published_status_reports()
+        return _status_reports_of(published)
     if model in (Measurement, Target):
         return model.objects.filter(indicator__in=published(Indicator).values("pk"))
     if model is Organisation:
@@ -198,13 +198,6 @@ def is_published(obj):
 # Who sees what ------------------------------------------------------------
 
 
-def _visible_status_reports(user):
-    subjects = Q()
-    for name in STATUS_SUBJECTS:
-        subjects |= Q(**{f"{name}__in": visible(user, model_named(name)).values("pk")})
-    return StatusReport.objects.filter(subjects)
-
-
 def visible(user, model):
     """Every ``model`` row that ``user`` may see, as one query.
 
@@ -219,7 +212,7 @@ def visible(user, model):
     if is_global_admin(user):
         return model.objects.all()
     if model is StatusReport:
-        return _visible_status_reports(user)
+        return _status_reports_of(lambda model: visible(user, model))
     if model in COMPONENT_MODELS:
         return _visible_components(user, model)
     if model is Milestone:

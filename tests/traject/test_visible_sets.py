@@ -585,6 +585,22 @@ class PublishedSetTests(PersonaTestCase):
         )
         self.assertEqual(targets, self.published_of("indicator"))
 
+    def test_a_member_sees_the_status_reports_of_the_components_they_see(self):
+        # A reader of A sees A's components that are not confidential,
+        # archived ones included, and the milestones of those projects.
+        visible = {
+            m
+            for m in self.markers
+            if m.startswith("Zq-A-")
+            and m.split("-")[2] != "indicator"
+            and m.split("-")[3] != "confidential"
+        }
+        reports = {
+            report.explanation for report in access.visible(self.reader_a, StatusReport)
+        }
+
+        self.assertEqual(reports, {f"{m}-status" for m in visible})
+
     def test_an_anonymous_visitor_may_view_only_published_components(self):
         for marker, component in self.markers.items():
             with self.subTest(marker=marker):
