@@ -378,6 +378,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "traject@localhost")
 # The address of the site as people reach it, for the links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Open data: the licence and publisher that the DCAT catalogue names.
+OPEN_DATA_LICENCE = env_str(
+    "OPEN_DATA_LICENCE",
+    "https://data.vlaanderen.be/id/licentie/modellicentie-gratis-hergebruik/v1.0",
+)
+OPEN_DATA_PUBLISHER = env_str(
+    "OPEN_DATA_PUBLISHER", "https://data.vlaanderen.be/id/organisatie/OVO000001"
+)
+OPEN_DATA_PUBLISHER_NAME = env_str("OPEN_DATA_PUBLISHER_NAME", "Vlaamse overheid")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
