@@ -31,6 +31,7 @@ from objectives.models import (
     Process,
     Programme,
     Project,
+    StatusReport,
     Target,
 )
 
@@ -127,6 +128,17 @@ def _visible_components(user, model):
     return model.objects.filter(visible)
 
 
+def _visible_status_subjects(user):
+    """A report is visible with its component: one condition per kind of
+    subject, each a subquery on the visible rows of that kind."""
+    condition = Q(milestone__in=visible(user, Milestone).values("pk"))
+    for model in (Objective, Project, Process, Programme):
+        name = model._meta.model_name
+        rows = _visible_components(user, model).values("pk")
+        condition |= Q(**{f"{name}__in": rows})
+    return condition
+
+
 def visible(user, model):
     """Every ``model`` row that ``user`` may see, as one query."""
     if not user.is_authenticated or not user.is_active:
@@ -144,6 +156,8 @@ def visible(user, model):
         return model.objects.filter(
             indicator__in=_visible_components(user, Indicator).values("pk")
         )
+    if model is StatusReport:
+        return StatusReport.objects.filter(_visible_status_subjects(user))
     if model is Lens:
         return Lens.objects.filter(
             Q(organisation__isnull=True)
@@ -521,3 +535,19 @@ def refusals(user):
     if not is_global_admin(user):
         raise Http404("No page matches the given query.")
     return AccessRefusal.objects.select_related("user")
+
+
+# Integrations of the JSON API ------------------------------------------------
+
+
+def can_manage_integrations(user):
+    """Only the central team creates and revokes API integrations: a token
+    acts with the rights of any account it is given."""
+    return is_global_admin(user)
+
+
+def check_manages_integrations(user):
+    """Raise 404 (the page does not exist for them) unless ``user`` manages
+    integrations."""
+    if not can_manage_integrations(user):
+        raise Http404("No page matches the given query.")

@@ -24,4 +24,5 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("sources/", include("sources.urls")),
     path("reporting/", include("reporting.urls")),
+    path("api/", include("reporting.api.urls")),
 ]
