@@ -198,15 +198,29 @@ class MeasurementSerializer(serializers.ModelSerializer):
         ]
 
 
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+VALUE_PATTERN = r"^-?\d{1,12}(\.\d{1,4})?$"
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": VALUE_PATTERN})
+class ValueField(serializers.DecimalField):
+    """A value with at most twelve digits before the point and four after."""
+
+
 class MeasurementInputSerializer(serializers.Serializer):
     """A measurement to record. The indicator is looked up by the view, for
     the integration's account; the period must suit the indicator."""
 
     indicator = serializers.UUIDField()
-    period = serializers.CharField(
-        max_length=7, help_text="The period measured: 2025, 2025-Q2 or 2025-03."
+    period = serializers.RegexField(
+        PERIOD_PATTERN,
+        max_length=7,
+        help_text=(
+            "The period measured: 2025, 2025-Q2 or 2025-03, of the indicator's "
+            "reporting frequency, and not in the future."
+        ),
     )
-    value = serializers.DecimalField(max_digits=16, decimal_places=4)
+    value = ValueField(max_digits=16, decimal_places=4)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_period(self, label):
@@ -214,6 +228,10 @@ class MeasurementInputSerializer(serializers.Serializer):
             return Period.parse(label)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
+        except ValueError:
+            # A well-formed label of a year no date has, such as 0000.
+            message = _("%(label)s is not a period such as 2025, 2025-Q2 or 2025-03.")
+            raise serializers.ValidationError(message % {"label": label}) from None
 
 
 def check_period_fits(indicator, period):

@@ -50,7 +50,7 @@ CHANGED_SINCE = OpenApiParameter(
 )
 PERIOD = OpenApiParameter(
     "period",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": api_serializers.PERIOD_PATTERN},
     description="Only rows of this period: 2025, 2025-Q2 or 2025-03.",
 )
 ORGANISATIONS = Prefetch(
