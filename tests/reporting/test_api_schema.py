@@ -6,7 +6,9 @@ schema, no server error)."""
 import hypothesis
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -54,6 +56,14 @@ class OpenApiConformanceTests(PersonaTestCase):
         _, cls.token = do_create_integration(
             "Conformance", cls.admin_a, acting_user=None
         )
+
+    def setUp(self):
+        super().setUp()
+        # As Django's test client does: the requests run inside the test's
+        # transaction, whose connection must stay open between them.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
 
     def test_every_operation_conforms_to_the_description(self):
         headers = {"Authorization": f"Bearer {self.token}"}
