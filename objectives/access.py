@@ -799,3 +799,19 @@ def get_transition(user, public_id, *, manage=False):
     if manage and not can_manage_transitions(user, transition.organisation):
         raise _mark_refused(PermissionDenied(), LegislatureTransition, public_id)
     return transition
+
+
+# Integrations of the JSON API ------------------------------------------------
+
+
+def can_manage_integrations(user):
+    """Only the central team creates and revokes API integrations: a token
+    acts with the rights of any account it is given."""
+    return is_global_admin(user)
+
+
+def check_manages_integrations(user):
+    """Raise 404 (the page does not exist for them) unless ``user`` manages
+    integrations."""
+    if not can_manage_integrations(user):
+        raise Http404("No page matches the given query.")

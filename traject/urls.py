@@ -25,4 +25,5 @@ urlpatterns = [
     path("sources/", include("sources.urls")),
     path("reporting/", include("reporting.urls")),
     path("open-data/", include("reporting.urls_opendata")),
+    path("api/", include("reporting.api.urls")),
 ]

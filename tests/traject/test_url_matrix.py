@@ -1252,6 +1252,37 @@ EXPECTED = {
     ),
 }
 
+# The JSON API takes an integration's token and nothing else: every actor of
+# the matrix, logged in with a session or not, is answered 401.
+API_NAMES = [
+    "api:schema",
+    "api:status_report_list",
+    "api:measurement_list",
+    *(
+        f"api:{noun}_{kind}"
+        for noun in (
+            "objective",
+            "project",
+            "milestone",
+            "process",
+            "programme",
+            "indicator",
+        )
+        for kind in ("list", "detail")
+    ),
+    *(
+        f"api:{link}_link_list"
+        for link in (
+            "objective_project",
+            "objective_process",
+            "objective_indicator",
+            "objective_contribution",
+            "programme_project",
+        )
+    ),
+]
+EXPECTED |= {name: (" ".join(["401"] * 9),) * 2 for name in API_NAMES}
+
 
 class UrlMatrixTests(MatrixData):
     def test_every_url_has_a_row(self):
