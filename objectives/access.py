@@ -17,6 +17,7 @@ from django.http import Http404
 from guardian.models import UserObjectPermission
 
 from objectives.models import (
+    STATUS_SUBJECTS,
     AccessRefusal,
     BudgetAmount,
     BudgetArticle,
@@ -34,6 +35,7 @@ from objectives.models import (
     Process,
     Programme,
     Project,
+    StatusReport,
     StructureElement,
     Target,
 )
@@ -131,12 +133,90 @@ def _visible_components(user, model):
     return model.objects.filter(visible)
 
 
+# The open-data set -------------------------------------------------------
+
+
+def _status_reports_of(components_of):
+    """The status reports whose component is among ``components_of(model)``."""
+    subjects = Q()
+    for name in STATUS_SUBJECTS:
+        components = components_of(model_named(name))
+        subjects |= Q(**{f"{name}__in": components.values("pk")})
+    return StatusReport.objects.filter(subjects)
+
+
+def published(model):
+    """Every ``model`` row that is open data: what anyone, anonymous
+    visitors included, may see.
+
+    Public components that are not archived; the milestones of a published
+    project (a milestone's confidentiality is its project's) that are not
+    archived themselves; the status reports of published components; the
+    measurements and targets of published indicators; every organisation
+    (they come from the public registry). Nothing else: no lens, no
+    internal or confidential component.
+    """
+    if model in COMPONENT_MODELS:
+        return model.objects.filter(
+            confidentiality=Confidentiality.PUBLIC, is_archived=False
+        )
+    if model is Milestone:
+        return Milestone.objects.filter(
+            project__in=published(Project).values("pk"), is_archived=False
+        )
+    if model is StatusReport:
+        return _status_reports_of(published)
+    if model in (Measurement, Target):
+        return model.objects.filter(indicator__in=published(Indicator).values("pk"))
+    if model is Organisation:
+        return Organisation.objects.all()
+    if model is Lens:
+        return Lens.objects.none()
+    raise TypeError(f"The access layer does not know {model.__name__}.")
+
+
+def get_published(model, public_id):
+    """The published ``model`` with ``public_id``, for the open-data files.
+
+    An unpublished row answers exactly like a missing one (404). No refusal
+    is logged: anonymous requests should write nothing, and a 404 tells the
+    visitor nothing either way.
+    """
+    obj = published(model).filter(public_id=public_id).first()
+    if obj is None:
+        raise Http404(f"No {model._meta.verbose_name} matches the given query.")
+    return obj
+
+
+def is_published(obj):
+    """Whether ``obj`` is in the open-data set (see ``published``)."""
+    if isinstance(obj, COMPONENT_MODELS):
+        return obj.confidentiality == Confidentiality.PUBLIC and not obj.is_archived
+    if isinstance(obj, Milestone):
+        return not obj.is_archived and is_published(obj.project)
+    if isinstance(obj, (Measurement, Target)):
+        return is_published(obj.indicator)
+    return False
+
+
+# Who sees what ------------------------------------------------------------
+
+
 def visible(user, model):
-    """Every ``model`` row that ``user`` may see, as one query."""
-    if not user.is_authenticated or not user.is_active:
+    """Every ``model`` row that ``user`` may see, as one query.
+
+    An anonymous visitor sees the open-data set (``published``); pages that
+    require a login refuse them before they ask. An inactive account sees
+    nothing.
+    """
+    if not user.is_authenticated:
+        return published(model)
+    if not user.is_active:
         return model.objects.none()
     if is_global_admin(user):
         return model.objects.all()
+    if model is StatusReport:
+        return _status_reports_of(lambda model: visible(user, model))
     if model in COMPONENT_MODELS:
         return _visible_components(user, model)
     if model is Milestone:
@@ -241,7 +321,10 @@ def _can_on_lens(user, action, lens):
 
 def can(user, action, obj):
     """Whether ``user`` may do ``action`` on ``obj``."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated:
+        # Anonymous visitors only read the open-data set.
+        return action == Action.VIEW and is_published(obj)
+    if not user.is_active:
         return False
     if action == Action.EDIT and getattr(obj, "is_archived", False):
         # An archived component takes no new status, measurement or
@@ -716,3 +799,19 @@ def get_transition(user, public_id, *, manage=False):
     if manage and not can_manage_transitions(user, transition.organisation):
         raise _mark_refused(PermissionDenied(), LegislatureTransition, public_id)
     return transition
+
+
+# Integrations of the JSON API ------------------------------------------------
+
+
+def can_manage_integrations(user):
+    """Only the central team creates and revokes API integrations: a token
+    acts with the rights of any account it is given."""
+    return is_global_admin(user)
+
+
+def check_manages_integrations(user):
+    """Raise 404 (the page does not exist for them) unless ``user`` manages
+    integrations."""
+    if not can_manage_integrations(user):
+        raise Http404("No page matches the given query.")

@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The integrations of the JSON API live beside it; imported here so that the
+# app's models are all found in this module.
+from reporting.api.models import Integration  # noqa: F401
+
 # Reports ----------------------------------------------------------------------
 
 

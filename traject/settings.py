@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
     "objectives",
     "reporting",
     "sources",
@@ -368,6 +370,39 @@ CELERY_BEAT_SCHEDULE |= {
     }
 }
 
+# The JSON API (Django REST framework) ----------------------------------------
+# Integrations call it with a token, never with a session or a password; every
+# list is cursor-paginated, API_PAGE_SIZE rows a page unless ?page_size= asks
+# for fewer (at most API_MAX_PAGE_SIZE).
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reporting.api.authentication.IntegrationTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "reporting.api.pagination.CursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Traject API",
+    "DESCRIPTION": (
+        "Components, links, status reports and measurements of Traject, read "
+        "with the rights of the integration's user account; measurements are "
+        "recorded with POST. Every list is cursor-paginated: follow `next`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The description is read with a token too, like every other endpoint.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -377,6 +412,16 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "traject@localhost")
 # The address of the site as people reach it, for the links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Open data: the licence and publisher that the DCAT catalogue names.
+OPEN_DATA_LICENCE = env_str(
+    "OPEN_DATA_LICENCE",
+    "https://data.vlaanderen.be/id/licentie/modellicentie-gratis-hergebruik/v1.0",
+)
+OPEN_DATA_PUBLISHER = env_str(
+    "OPEN_DATA_PUBLISHER", "https://data.vlaanderen.be/id/organisatie/OVO000001"
+)
+OPEN_DATA_PUBLISHER_NAME = env_str("OPEN_DATA_PUBLISHER_NAME", "Vlaamse overheid")
 
 LOGGING = {
     "version": 1,

@@ -24,4 +24,6 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("sources/", include("sources.urls")),
     path("reporting/", include("reporting.urls")),
+    path("open-data/", include("reporting.urls_opendata")),
+    path("api/", include("reporting.api.urls")),
 ]

@@ -407,6 +407,14 @@ class DemoBuilder:
             return Confidentiality.PUBLIC
         return Confidentiality.INTERNAL
 
+    @staticmethod
+    def public_every_tenth(number):
+        """Every tenth process and programme is public, without a draw, so
+        that the rest of a seed stays as it was."""
+        if number % 10 == 1:
+            return Confidentiality.PUBLIC
+        return Confidentiality.INTERNAL
+
     def frequency(self):
         roll = self.random.random()
         if roll < 0.15:
@@ -655,7 +663,7 @@ class DemoBuilder:
                         description=f"{title}: vaste werking van {entity.name}.",
                         lead_organisation=entity,
                         responsible=self.responsible_in(entity),
-                        confidentiality=Confidentiality.INTERNAL,
+                        confidentiality=self.public_every_tenth(number),
                         reporting_frequency=ReportingFrequency.YEARLY
                         if self.chance(0.4)
                         else ReportingFrequency.QUARTERLY,
@@ -804,7 +812,7 @@ class DemoBuilder:
                     description=f"Programma {name}, gebundelde projecten.",
                     lead_organisation=lead,
                     responsible=self.responsible_in(entity),
-                    confidentiality=Confidentiality.INTERNAL,
+                    confidentiality=self.public_every_tenth(index),
                     reporting_frequency=ReportingFrequency.QUARTERLY,
                     is_government_wide=government_wide,
                 )

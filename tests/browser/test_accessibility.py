@@ -70,6 +70,7 @@ class AccessibilityTests(base.BrowserTestCase):
 
         self.use_english()
         self.visit("login", "/login/")
+        self.visit("open data (anonymous)", "/open-data/")
         page = self.log_in_as("beheerder.dmow")
         self.check("home (My Traject)")
         self.visit("entity overview", "/organisations/OVO000096/")

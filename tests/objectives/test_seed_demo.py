@@ -5,17 +5,23 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import TestCase, override_settings
 
+from objectives import access
 from objectives.demo.builder import DemoBuilder
 from objectives.models import (
     STATUS_SUBJECTS,
     Change,
+    Indicator,
     LegislatureTransition,
     Lens,
+    Measurement,
     Membership,
     Milestone,
     Objective,
+    Process,
+    Programme,
     Project,
     StatusReport,
+    Target,
     User,
 )
 
@@ -118,6 +124,23 @@ class SeedDemoTests(TestCase):
         }
         self.assertLessEqual(max(counts), 8)
         self.assertGreaterEqual(min(counts), 3)
+
+    def test_some_components_of_every_type_are_published_with_their_history(self):
+        self.build()
+
+        for model in (Objective, Project, Process, Programme, Indicator):
+            with self.subTest(model=model.__name__):
+                public = access.published(model)
+                self.assertGreater(public.count(), 0)
+                self.assertLess(public.count(), model.objects.count())
+        for model in (Milestone, StatusReport, Measurement, Target):
+            with self.subTest(model=model.__name__):
+                self.assertGreater(access.published(model).count(), 0)
+        self.assertTrue(
+            access.published(StatusReport)
+            .filter(project__in=access.published(Project))
+            .exists()
+        )
 
     def test_lenses_include_a_coalition_agreement_and_ten_transversal_plans(self):
         self.build()

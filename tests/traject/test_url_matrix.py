@@ -990,6 +990,35 @@ EXPECTED = {
         "L 405 405 405 405 405 405 405 405",
         "L 404 404 404 403 403 403 R R",
     ),
+    # Open data: the same files for everyone, GET only.
+    "opendata:catalogue_jsonld": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "opendata:catalogue_turtle": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "opendata:component_csv": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "opendata:component_json": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "opendata:dataset_csv": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "opendata:dataset_json": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "opendata:dataset_list": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
     "oidc_authentication_callback": (
         "404 404 404 404 404 404 404 404 404",
         "404 404 404 404 404 404 404 404 404",
@@ -1222,6 +1251,37 @@ EXPECTED = {
         "L 200 200 200 404 404 404 200 404",
     ),
 }
+
+# The JSON API takes an integration's token and nothing else: every actor of
+# the matrix, logged in with a session or not, is answered 401.
+API_NAMES = [
+    "api:schema",
+    "api:status_report_list",
+    "api:measurement_list",
+    *(
+        f"api:{noun}_{kind}"
+        for noun in (
+            "objective",
+            "project",
+            "milestone",
+            "process",
+            "programme",
+            "indicator",
+        )
+        for kind in ("list", "detail")
+    ),
+    *(
+        f"api:{link}_link_list"
+        for link in (
+            "objective_project",
+            "objective_process",
+            "objective_indicator",
+            "objective_contribution",
+            "programme_project",
+        )
+    ),
+]
+EXPECTED |= {name: (" ".join(["401"] * 9),) * 2 for name in API_NAMES}
 
 
 class UrlMatrixTests(MatrixData):

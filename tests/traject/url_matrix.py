@@ -23,6 +23,7 @@ from objectives.models import (
     AccessRefusal,
     BudgetArticle,
     Change,
+    Confidentiality,
     LateReminderRound,
     Lens,
     LensEntry,
@@ -109,6 +110,10 @@ class MatrixData(PersonaTestCase):
         cls.objective = cls.plan_objective
         cls.project = make_project(lead_organisation=a, code="PR 1")
         cls.milestone = make_milestone(cls.project, code="M1")
+        # The open-data files address a public project.
+        cls.public_project = make_project(
+            lead_organisation=a, code="PR 2", confidentiality=Confidentiality.PUBLIC
+        )
         cls.process = make_process(lead_organisation=a, code="PC 1")
         cls.programme = make_programme(lead_organisation=a, code="PG 1")
         cls.indicator = make_indicator(lead_organisation=a, code="IN 1")
@@ -260,7 +265,9 @@ class MatrixData(PersonaTestCase):
         }
 
     def subject_of(self, name):
-        short = name.partition(":")[2]
+        namespace, _, short = name.partition(":")
+        if namespace == "opendata":
+            return self.public_project
         if short == "milestone_create":
             return self.project
         for prefix, obj in self.objects_by_prefix().items():
@@ -313,6 +320,7 @@ class MatrixData(PersonaTestCase):
         replacements["<status_subject:model>"] = "projects"
         replacements["<component:model>"] = "projects"
         replacements["<str:source>"] = "organisations"
+        replacements["<slug:dataset>"] = "projects"
         if name == "objectives:owed_fill":
             replacements["<slug:kind>"] = "project"
         elif "<slug:kind>" in path:
