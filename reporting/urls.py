@@ -2,6 +2,7 @@ from django.urls import path
 
 from reporting import (
     views_budget,
+    views_integrations,
     views_reports,
     views_smartlists,
     views_transfer,
@@ -115,5 +116,24 @@ urlpatterns += [
         "plans/<uuid:public_id>/validations/<uuid:validation_id>/retry/",
         views_validation.validation_retry,
         name="validation_retry",
+    ),
+]
+
+# Integrations of the JSON API (global administrators) -------------------------
+urlpatterns += [
+    path(
+        "api-integrations/",
+        views_integrations.integration_list,
+        name="integration_list",
+    ),
+    path(
+        "api-integrations/new/",
+        views_integrations.integration_new,
+        name="integration_new",
+    ),
+    path(
+        "api-integrations/<uuid:public_id>/revoke/",
+        views_integrations.integration_revoke,
+        name="integration_revoke",
     ),
 ]

@@ -1250,6 +1250,19 @@ EXPECTED = {
         "L 200 200 200 404 404 404 200 404",
         "L 200 200 200 404 404 404 200 404",
     ),
+    # Integrations of the JSON API: global administrators only.
+    "reporting:integration_list": (
+        "L 404 404 404 404 404 404 200 404",
+        "L 404 404 404 404 404 404 200 404",
+    ),
+    "reporting:integration_new": (
+        "L 404 404 404 404 404 404 200 404",
+        "L 404 404 404 404 404 404 200 404",
+    ),
+    "reporting:integration_revoke": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 404 404 404 404 404 404 R 404",
+    ),
 }
 
 # The JSON API takes an integration's token and nothing else: every actor of

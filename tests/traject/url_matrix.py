@@ -42,6 +42,7 @@ from objectives.models import (
 from objectives.periods import Period
 from objectives.transition_actions import do_open_transition
 from objectives.views.manage import LINK_KINDS
+from reporting.api.actions import do_create_integration
 from reporting.models import ImportJob, ReportJob, SmartList
 from sources.models import SyncRun
 from tests.factories import (
@@ -101,7 +102,7 @@ def row_key(full_pattern, name):
 
 class MatrixData(PersonaTestCase):
     """Components of A of every type, and a lens, a report job, an import
-    job and a source run to address."""
+    job, a source run and an API integration to address."""
 
     @classmethod
     def setUpTestData(cls):
@@ -226,6 +227,9 @@ class MatrixData(PersonaTestCase):
             code="BA 1", title="Road safety"
         )
         cls.budget_article.structure_elements.add(cls.structure_element)
+        cls.integration, _token = do_create_integration(
+            "Warehouse", cls.reader_a, acting_user=cls.global_admin
+        )
         cls.transition = do_open_transition(
             a,
             previous=cls.objective.legislature,
@@ -262,6 +266,7 @@ class MatrixData(PersonaTestCase):
             "structure_element": self.structure_element,
             "budget_article": self.budget_article,
             "transition": self.transition,
+            "integration": self.integration,
         }
 
     def subject_of(self, name):
