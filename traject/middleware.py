@@ -89,25 +89,30 @@ class AccessRefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from objectives.models import AccessRefusal
-
-        if isinstance(exception, PermissionDenied):
-            status = 403
-        elif isinstance(exception, Http404) and getattr(
-            exception, "component_type", ""
-        ):
-            status = 404
-        else:
-            return None
-        user = getattr(request, "user", None)
-        AccessRefusal.objects.create(
-            user=user if user is not None and user.is_authenticated else None,
-            path=request.get_full_path()[: AccessRefusal.PATH_LENGTH],
-            method=request.method[:10],
-            status=status,
-            component_type=getattr(exception, "component_type", ""),
-            component_id=getattr(exception, "component_id", ""),
-            ip_address=security.client_ip(request),
-            user_agent=security.user_agent(request),
-        )
+        record_refusal(request, exception)
         return None
+
+
+def record_refusal(request, exception):
+    """Write an ``AccessRefusal`` for ``exception`` when it is a refusal: a
+    403, or a 404 that the access layer marked as a component that exists.
+    Other exceptions are left alone."""
+    from objectives.models import AccessRefusal
+
+    if isinstance(exception, PermissionDenied):
+        status = 403
+    elif isinstance(exception, Http404) and getattr(exception, "component_type", ""):
+        status = 404
+    else:
+        return
+    user = getattr(request, "user", None)
+    AccessRefusal.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        path=request.get_full_path()[: AccessRefusal.PATH_LENGTH],
+        method=request.method[:10],
+        status=status,
+        component_type=getattr(exception, "component_type", ""),
+        component_id=getattr(exception, "component_id", ""),
+        ip_address=security.client_ip(request),
+        user_agent=security.user_agent(request),
+    )

@@ -385,6 +385,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "reporting.api.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reporting.api.errors.exception_handler",
     "PAGE_SIZE": API_PAGE_SIZE,
     "UNAUTHENTICATED_USER": None,
 }

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from objectives import actions
 from objectives.closing import do_close_period
-from objectives.models import Change, Confidentiality, Measurement, StatusReport
+from objectives.models import (
+    AccessRefusal,
+    Change,
+    Confidentiality,
+    Measurement,
+    StatusReport,
+)
 from objectives.periods import Period
 from reporting.api.actions import do_create_integration, do_revoke_integration
 from reporting.api.models import Integration
@@ -514,3 +520,46 @@ class RecordMeasurementTests(ApiTestCase):
 
         self.assertEqual(response.status_code, 401)
         self.assertEqual(Measurement.objects.count(), 0)
+
+
+class RefusedAccessTests(ApiTestCase):
+    """The API's refusals go to the same log as those of the web pages."""
+
+    def test_an_invisible_component_is_logged_with_the_integrations_account(self):
+        path = reverse("api:objective_detail", args=[self.secret_a.public_id])
+
+        self.assertEqual(self.api(self.reader_a, path).status_code, 404)
+
+        refusal = AccessRefusal.objects.get()
+        self.assertEqual(refusal.user, self.reader_a)
+        self.assertEqual(refusal.status, 404)
+        self.assertEqual(refusal.method, "GET")
+        self.assertEqual(refusal.path, path)
+        self.assertEqual(refusal.component_type, "objective")
+        self.assertEqual(refusal.component_id, str(self.secret_a.public_id))
+
+    def test_a_refused_measurement_is_logged_as_403(self):
+        response = self.api(
+            self.reader_a,
+            MEASUREMENTS,
+            {
+                "indicator": str(self.indicator_a.public_id),
+                "period": "2025",
+                "value": 1,
+            },
+        )
+
+        self.assertEqual(response.status_code, 403)
+        refusal = AccessRefusal.objects.get()
+        self.assertEqual((refusal.user, refusal.status), (self.reader_a, 403))
+        self.assertEqual(refusal.component_id, str(self.indicator_a.public_id))
+
+    def test_what_is_not_a_refusal_is_not_logged(self):
+        missing = reverse(
+            "api:project_detail", args=["00000000-0000-0000-0000-000000000000"]
+        )
+        self.assertEqual(self.api(self.global_admin, missing).status_code, 404)
+        self.assertEqual(self.client.get(OBJECTIVES).status_code, 401)
+        self.assertEqual(self.api(self.reader_a, OBJECTIVES).status_code, 200)
+
+        self.assertFalse(AccessRefusal.objects.exists())
