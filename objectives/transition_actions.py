@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives import transitions
-from objectives.actions import do_create_component, do_link, record_change
+from objectives.actions import do_create_component, do_link_many, record_change
 from objectives.models import (
     Change,
     Indicator,
@@ -401,7 +401,7 @@ class TransitionIncomplete(ValidationError):
 @transaction.atomic
 def do_apply_transition(transition, *, acting_user):
     """Link every project, process and indicator of an old objective that
-    is kept, merged or split to its successors, through ``do_link`` with
+    is kept, merged or split to its successors, through ``do_link_many`` with
     its history; the old objectives keep their links, and an ended
     objective's links stay where they are. Archived components stay
     behind. Refused with ``TransitionIncomplete`` while an old objective is
@@ -425,9 +425,6 @@ def do_apply_transition(transition, *, acting_user):
         successors.setdefault(succession.previous_objective_id, []).append(
             succession.next_objective
         )
-    # TODO: move this to a worker with progress once an entity's transition
-    # makes tens of thousands of links; a thousand take a few seconds today,
-    # which a single request bears.
     made = 0
     for name, model in FOLLOWING:
         through = getattr(Objective, name).through
@@ -438,11 +435,13 @@ def do_apply_transition(transition, *, acting_user):
         followers = model.objects.filter(
             pk__in=[pk for _objective, pk in links], is_archived=False
         ).in_bulk()
-        for objective_id, pk in links:
-            if pk not in followers:
-                continue
-            for successor in successors[objective_id]:
-                made += do_link(successor, name, followers[pk], acting_user=acting_user)
+        pairs = [
+            (successor, followers[pk])
+            for objective_id, pk in links
+            if pk in followers
+            for successor in successors[objective_id]
+        ]
+        made += do_link_many(name, pairs, acting_user=acting_user)
 
     transition.status = LegislatureTransition.Status.APPLIED
     transition.applied_at = timezone.now()

@@ -361,6 +361,49 @@ class LinkTests(PersonaTestCase):
 
         self.assertEqual(list(self.project.members.all()), [])
 
+    def test_link_many_writes_what_do_link_writes_in_a_few_queries(self):
+        projects = [self.project] + [
+            make_project(lead_organisation=self.organisation_a) for _ in range(4)
+        ]
+        other = make_objective(lead_organisation=self.organisation_a)
+        actions.do_link(self.objective, "projects", projects[0], acting_user=None)
+        pairs = [(self.objective, project) for project in projects]
+        pairs += [(other, projects[1]), (other, projects[1])]
+
+        with self.assertNumQueries(5):
+            made = actions.do_link_many("projects", pairs, acting_user=self.admin_a)
+
+        self.assertEqual(made, 5)
+        self.assertEqual(set(self.objective.projects.all()), set(projects))
+        self.assertEqual(list(other.projects.all()), [projects[1]])
+        self.assertEqual(
+            history(projects[1])[1:],
+            [
+                (Kind.LINKED, {"objective": [None, objective]}, self.admin_a.pk)
+                for objective in (
+                    actions.describe(self.objective),
+                    actions.describe(other),
+                )
+            ],
+        )
+        # Created, linked to the first project alone, then to four more.
+        self.assertEqual(len(history(self.objective)), 1 + 1 + 4)
+        self.assertEqual(actions.do_link_many("projects", pairs, acting_user=None), 0)
+
+    def test_link_many_refuses_unknown_links_and_mixed_sources(self):
+        programme = make_programme(lead_organisation=self.organisation_a)
+        refused = [
+            ("members", [(self.project, self.reader_a.person)]),
+            ("projects", [(self.objective, self.project), (programme, self.project)]),
+            ("contributes_to", [(self.objective, self.objective)]),
+        ]
+        for field_name, pairs in refused:
+            with self.subTest(field_name), self.assertRaises(ValueError):
+                actions.do_link_many(field_name, pairs, acting_user=None)
+
+        self.assertEqual(list(self.objective.projects.all()), [])
+        self.assertEqual(actions.do_link_many("projects", [], acting_user=None), 0)
+
     def test_programme_bundles_projects(self):
         programme = make_programme(lead_organisation=self.organisation_a)
 

@@ -8,7 +8,9 @@ import subprocess
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -468,6 +470,25 @@ class ApplyTests(TransitionTestCase):
         self.assertEqual(made, 0)
         self.assertEqual(self.snapshot(), before)
         self.assertEqual(self.links(), links)
+
+    def test_applying_costs_the_same_queries_however_many_links(self):
+        self.map_all()
+        counts = []
+        for more in (0, 6):
+            for _ in range(more):
+                project = make_project(lead_organisation=self.organisation_a)
+                do_link(self.sd_2, "projects", project, acting_user=None)
+            with transaction.atomic():
+                with CaptureQueriesContext(connection) as queries:
+                    made = actions.do_apply_transition(
+                        self.transition, acting_user=self.admin_a
+                    )
+                counts.append(len(queries))
+                transaction.set_rollback(True)
+            # SD 2 is split: each new project follows both successors.
+            self.assertEqual(made, 3 + 2 * more)
+
+        self.assertEqual(counts[0], counts[1])
 
 
 class TransitionPageTests(TransitionTestCase):
