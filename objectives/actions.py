@@ -228,6 +228,8 @@ def do_set_organisations(component, organisations, *, acting_user):
 
 @transaction.atomic
 def do_archive_component(component, *, acting_user, archived=True):
+    """Archive (or restore) ``component`` or a structure element, with its
+    history row; whether anything changed."""
     if component.is_archived == archived:
         return False
     component.is_archived = archived

@@ -41,24 +41,6 @@ def do_update_structure_element(element, *, acting_user, **values):
     return changes
 
 
-@transaction.atomic
-def do_archive_structure_element(element, *, acting_user, archived=True):
-    """Archive (or restore) an element: it keeps its articles and objectives
-    but is no longer offered for new links."""
-    if element.is_archived == archived:
-        return False
-    element.is_archived = archived
-    element.save(update_fields=["is_archived", "updated_at"])
-    kind = Change.Kind.ARCHIVED if archived else Change.Kind.RESTORED
-    record_change(
-        element,
-        kind,
-        {"is_archived": [not archived, archived]},
-        acting_user=acting_user,
-    )
-    return True
-
-
 def _set_elements(article, elements):
     """Link ``article`` to exactly ``elements``; {field: [old, new]}."""
     old = set(article.structure_elements.all())

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from objectives import access, budget, budget_actions
+from objectives import access, actions, budget, budget_actions
 from objectives.forms.budget import (
     BudgetArticleForm,
     ElementObjectiveForm,
@@ -101,7 +101,7 @@ def structure_element_archive(request, public_id, *, archived):
     """GET asks to confirm; POST archives or restores the element."""
     element = access.get_structure_element(request.user, public_id, manage=True)
     if request.method == "POST":
-        budget_actions.do_archive_structure_element(
+        actions.do_archive_component(
             element, acting_user=request.user, archived=archived
         )
         return redirect("objectives:structure_element_detail", element.public_id)
