@@ -1249,9 +1249,7 @@ class BudgetAmountResource(TransferResource):
                 current = {e.code for e in article.structure_elements.all()}
             for element_code in sorted(set(codes) ^ current):
                 element = self.elements[element_code]
-                if not access.is_global_admin(self.user) and (
-                    element.policy_domain_id not in self.domains
-                ):
+                if element.policy_domain_id not in self.domains:
                     return _(
                         "Structure element %(element)s belongs to a policy domain "
                         "whose budget you do not manage."
