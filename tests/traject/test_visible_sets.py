@@ -32,6 +32,7 @@ from objectives.models import (
     Target,
 )
 from reporting import renderers
+from reporting.api.actions import do_create_integration
 from reporting.models import SmartList
 from reporting.reports import build_report
 from tests.factories import (
@@ -187,6 +188,34 @@ class VisibleSetTests(PersonaTestCase):
                         expected = {m for m in expected if "milestone" not in m}
 
                     self.assertEqual(markers(text), expected)
+
+    def test_the_api_lists_exactly_the_visible_components_of_each_type(self):
+        for actor in ACTORS:
+            _integration, token = do_create_integration(
+                actor, getattr(self, actor), acting_user=self.global_admin
+            )
+            headers = {"Authorization": f"Bearer {token}"}
+            for kind in (*MAKERS, "milestone"):
+                with self.subTest(actor=actor, kind=kind):
+                    response = self.client.get(
+                        reverse(f"api:{kind}_list"), {"page_size": 500}, headers=headers
+                    )
+                    self.assertEqual(response.status_code, 200)
+                    self.assertIsNone(response.json()["next"])
+                    seen = markers(response.content.decode())
+                    if kind == "milestone":
+                        seen = {m for m in seen if m.endswith("-milestone")}
+                        expected = {
+                            m
+                            for m in self.visible_markers(actor, {"project"})
+                            if m.endswith("-milestone")
+                        }
+                    else:
+                        expected = self.visible_markers(
+                            actor, {kind}, with_milestones=False
+                        )
+
+                    self.assertEqual(seen, expected)
 
     def test_search_counts_only_the_visible_components(self):
         for actor in ACTORS:
