@@ -196,11 +196,15 @@ def _check_shared(transition, previous, kind, successors):
 def _replace(transition, previous, lines, *, acting_user):
     """Put ``lines`` (unsaved successions) in place of the successions of
     ``previous``; returns whether anything changed."""
-    current = list(
-        transition.successions.filter(previous_objective=previous).select_related(
-            "previous_objective", "next_objective"
-        )
-    )
+    current = transition.successions.filter(previous_objective=previous)
+    current = current.select_related("previous_objective", "next_objective")
+    return _swap(transition, list(current), lines, acting_user=acting_user)
+
+
+def _swap(transition, current, lines, *, acting_user):
+    """Put ``lines`` (unsaved successions) in place of the successions
+    ``current``, with a history row on the transition; returns whether
+    anything changed."""
     before, after = _describe(current), _describe(lines)
     if before == after:
         return False
@@ -297,19 +301,7 @@ def do_mark_new(transition, following, *, note="", acting_user):
         kind=Kind.NEW,
         note=note.strip(),
     )
-    before, after = _describe(marks), _describe([line])
-    if before == after:
-        return False
-    transition.successions.filter(pk__in=[mark.pk for mark in marks]).delete()
-    line.save()
-    transition.save(update_fields=["updated_at"])
-    record_change(
-        transition,
-        Change.Kind.UPDATED,
-        {"succession": [before, after]},
-        acting_user=acting_user,
-    )
-    return True
+    return _swap(transition, marks, [line], acting_user=acting_user)
 
 
 def _mapped_parent(transition, previous):

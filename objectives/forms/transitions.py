@@ -47,7 +47,20 @@ class _ObjectiveLookup:
         return found
 
 
-class SuccessionForm(_ObjectiveLookup, forms.Form):
+class _PreviousLookup(_ObjectiveLookup):
+    """Replaces the public id in ``previous`` by the old objective (among
+    ``self.old``) that it names."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "previous" in cleaned:
+            cleaned["previous"] = self._lookup(
+                self.old, "previous", _("This is not an objective of the transition.")
+            )
+        return cleaned
+
+
+class SuccessionForm(_PreviousLookup, forms.Form):
     """What becomes of one old objective: its kind and successors, chosen
     among ``new``, the list of the new objectives."""
 
@@ -75,16 +88,8 @@ class SuccessionForm(_ObjectiveLookup, forms.Form):
     def clean_successors(self):
         return [self.new[public_id] for public_id in self.cleaned_data["successors"]]
 
-    def clean(self):
-        cleaned = super().clean()
-        if "previous" in cleaned:
-            cleaned["previous"] = self._lookup(
-                self.old, "previous", _("This is not an objective of the transition.")
-            )
-        return cleaned
 
-
-class CopyForm(_ObjectiveLookup, forms.Form):
+class CopyForm(_PreviousLookup, forms.Form):
     """A copy of an old objective in the next legislature."""
 
     previous = forms.UUIDField(widget=forms.HiddenInput)
@@ -94,14 +99,6 @@ class CopyForm(_ObjectiveLookup, forms.Form):
     def __init__(self, data, *, old):
         super().__init__(data)
         self.old = old
-
-    def clean(self):
-        cleaned = super().clean()
-        if "previous" in cleaned:
-            cleaned["previous"] = self._lookup(
-                self.old, "previous", _("This is not an objective of the transition.")
-            )
-        return cleaned
 
 
 class MarkNewForm(_ObjectiveLookup, forms.Form):
